@@ -1,0 +1,58 @@
+# make run   builds everything, imports the data if the database is missing or older than its
+#            sources, and serves on :8080.
+# make test  runs every test.
+SHELL := /bin/bash
+GO ?= go
+DATA ?= $(or $(ALLIANCE_DATA),../shared/data)
+DB ?= $(or $(ALLIANCE_DB),var/alliance.db)
+BIN := bin/alliance
+STATICCHECK_VERSION := v0.8.2
+export CGO_ENABLED := 0
+
+SOURCES := $(shell find . -name '*.go' -not -path './node_modules/*') go.mod go.sum directory/schema.sql
+DATA_FILES := $(shell find $(DATA)/boundaries $(DATA)/postcodes -type f 2>/dev/null)
+
+.PHONY: run build test test-short lint deps bench fuzz db web clean
+
+run: $(BIN) $(DB)
+	$(BIN) serve --db $(DB)
+
+build: $(BIN)
+
+$(BIN): $(SOURCES) web-assets
+	$(GO) build -trimpath -ldflags "-X main.version=$$(git describe --always --dirty 2>/dev/null || echo dev)" -o $@ ./cmd/alliance
+
+# The database is rebuilt when any source file is newer; a failed import keeps the old one.
+$(DB): $(DATA_FILES) | $(BIN)
+	@test -d "$(DATA)" || { echo "data directory $(DATA) not found: set DATA=… or ALLIANCE_DATA (see README)"; exit 1; }
+	$(BIN) import --data $(DATA) --db $(DB) > /dev/null
+db: $(DB)
+
+web-assets:
+	@true
+
+test: $(BIN) lint deps
+	$(GO) test -count=1 ./...
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
+	$(GO) vet ./...
+	@command -v staticcheck >/dev/null || $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	PATH="$$PATH:$$($(GO) env GOPATH)/bin" staticcheck ./...
+
+# Imports point inward: geo knows nothing of ours; data only geo; directory no web.
+deps:
+	@bad=0; \
+	check() { pkg=$$1; shift; for dep in $$($(GO) list -deps ./$$pkg | grep '^github.com/nhs-geo/alliance/' ); do \
+	  case " $$* $$pkg " in *" $${dep#github.com/nhs-geo/alliance/} "*) ;; *) echo "$$pkg must not import $$dep"; bad=1;; esac; done; }; \
+	check geo; check data geo; check directory geo data; check web directory geo data; \
+	exit $$bad
+
+bench:
+	$(GO) test -run XXX -bench . -benchmem ./geo/ ./directory/
+
+fuzz:
+	@for t in $$($(GO) test -list 'Fuzz.*' ./data/ | grep ^Fuzz); do $(GO) test -run XXX -fuzz "^$$t$$" -fuzztime $${FUZZTIME:-60s} ./data/ || exit 1; done
+
+clean:
+	rm -rf bin var

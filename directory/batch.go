@@ -1,0 +1,240 @@
+package directory
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/nhs-geo/alliance/data"
+	"github.com/paulmach/orb"
+)
+
+// BatchOptions configures Batch.
+type BatchOptions struct {
+	// Column is the header of the postcode column; empty picks the first of "postcode",
+	// "pcds", "pcd", "post_code", "postal_code" (any case), else the only column.
+	Column  string
+	Edition Edition
+	// Progress, when set, is called every few thousand rows with the rows done so far.
+	Progress func(rows int64)
+}
+
+// BatchReport counts what Batch did.
+type BatchReport struct {
+	Rows     int `json:"rows"`
+	Answered int `json:"answered"`
+	Errors   int `json:"errors"`
+}
+
+// BatchColumns are the columns Batch appends to every row.
+var BatchColumns = []string{"country", "cancer_alliance_code", "cancer_alliance_name", "footprint_code", "footprint_name",
+	"nhs_region_code", "nhs_region_name", "match", "error"}
+
+var postcodeHeaders = []string{"postcode", "pcds", "pcd", "post_code", "postal_code", "pcd2"}
+
+// Batch copies the CSV from r to w, every row in order, with BatchColumns added. A row whose
+// postcode cannot be answered keeps its place, with the reason in the error column. Malformed
+// CSV stops the batch with an error naming the line.
+func (s *Snapshot) Batch(ctx context.Context, r io.Reader, w io.Writer, opt BatchOptions) (BatchReport, error) {
+	var rep BatchReport
+	info, err := s.Edition(opt.Edition)
+	if err != nil {
+		return rep, err
+	}
+	cr := csv.NewReader(r)
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if err == io.EOF {
+		return rep, invalid("empty_csv", "the CSV is empty: it needs a header row with a postcode column")
+	}
+	if err != nil {
+		return rep, csvError(err)
+	}
+	col, err := postcodeColumn(header, opt.Column)
+	if err != nil {
+		return rep, err
+	}
+	cw := csv.NewWriter(w)
+	out := make([]string, 0, len(header)+len(BatchColumns))
+	out = append(append(out, header...), BatchColumns...)
+	if err := cw.Write(out); err != nil {
+		return rep, err
+	}
+	b := batcher{s: s, info: info, sectors: map[string][]string{}}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			cw.Flush()
+			return rep, csvError(err)
+		}
+		rep.Rows++
+		added := b.row(rec[col])
+		if added[len(added)-1] == "" {
+			rep.Answered++
+		} else {
+			rep.Errors++
+		}
+		out = append(append(out[:0], rec...), added...)
+		if err := cw.Write(out); err != nil {
+			return rep, err
+		}
+		if rep.Rows%8192 == 0 {
+			if err := ctx.Err(); err != nil {
+				cw.Flush()
+				return rep, err
+			}
+			if opt.Progress != nil {
+				opt.Progress(int64(rep.Rows))
+			}
+		}
+	}
+	cw.Flush()
+	if opt.Progress != nil {
+		opt.Progress(int64(rep.Rows))
+	}
+	return rep, cw.Error()
+}
+
+func csvError(err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return invalid("malformed_csv", "malformed CSV at line %d, column %d: %v", pe.Line, pe.Column, pe.Err)
+	}
+	return err
+}
+
+func postcodeColumn(header []string, want string) (int, error) {
+	norm := func(s string) string { return strings.ToLower(strings.TrimSpace(strings.TrimPrefix(s, "\ufeff"))) }
+	if want != "" {
+		for i, h := range header {
+			if norm(h) == norm(want) {
+				return i, nil
+			}
+		}
+		return 0, invalid("no_postcode_column", "the CSV has no column %q; its columns are %s", want, strings.Join(header, ", "))
+	}
+	for _, cand := range postcodeHeaders {
+		for i, h := range header {
+			if norm(h) == cand {
+				return i, nil
+			}
+		}
+	}
+	if len(header) == 1 {
+		return 0, nil
+	}
+	return 0, invalid("no_postcode_column", "no postcode column found among %s: name it with --column", strings.Join(header, ", "))
+}
+
+type batcher struct {
+	s       *Snapshot
+	info    EditionInfo
+	sectors map[string][]string // a sector's answer, computed once per batch
+	cols    [9]string
+}
+
+// row answers one postcode as the added columns.
+func (b *batcher) row(raw string) []string {
+	c := b.cols[:]
+	clear(c)
+	pc, err := data.ParsePostcode(raw)
+	if err != nil {
+		c[8] = "invalid postcode"
+		if strings.TrimSpace(raw) == "" {
+			c[8] = "empty postcode"
+		}
+		return c
+	}
+	if pc.Kind != data.FullPostcode {
+		c[8] = "partial postcode: " + pc.Normalised
+		return c
+	}
+	if _, desc, ok := data.Special(pc); ok {
+		c[8] = desc
+		return c
+	}
+	rec, found := b.s.postcodes.Find(pc.Normalised)
+	if !found || !rec.Located {
+		return b.sector(pc.Sector, found)
+	}
+	country, _ := b.s.countries.Area(rec.Country)
+	c[0] = country.Name
+	if rec.Country != englandCode {
+		c[8] = "not in England: Cancer Alliances cover England only"
+		return c
+	}
+	p := orb.Point{rec.Lon, rec.Lat}
+	for _, src := range b.info.Layers {
+		l := b.s.layer(b.info.ID, src.Type)
+		i := l.Index.Locate(p)
+		kind := MatchInside
+		if i < 0 {
+			i = l.Index.Lookup(p, b.s.opts.MaxNearestM).Area
+			kind = MatchNearest
+		}
+		if i < 0 {
+			continue
+		}
+		a := l.Areas[i]
+		switch src.Type {
+		case CancerAlliance:
+			c[1], c[2], c[7] = a.Code, a.Name, kind
+		case footprintType(b.info.ID):
+			c[3], c[4] = a.Code, a.Name
+		case NHSRegion:
+			c[5], c[6] = a.Code, a.Name
+		}
+	}
+	if c[1] == "" {
+		c[8] = fmt.Sprintf("more than %.0f m from every Cancer Alliance", b.s.opts.MaxNearestM)
+	}
+	return c
+}
+
+// sector answers a postcode without a location from its sector's majority areas.
+func (b *batcher) sector(sector string, known bool) []string {
+	c := b.cols[:]
+	key := fmt.Sprint(sector, known)
+	if cached, ok := b.sectors[key]; ok {
+		copy(c, cached)
+		return c
+	}
+	part, err := b.s.partial(sector, "sector", b.info)
+	switch {
+	case err != nil || part.Located == 0:
+		c[8] = "postcode not found"
+		if known {
+			c[8] = "postcode has no location and neither has its sector"
+		}
+	default:
+		if len(part.Countries) > 0 {
+			c[0] = part.Countries[0].Name
+		}
+		seen := map[AreaType]bool{}
+		for _, a := range part.Areas {
+			if seen[a.Type] {
+				continue
+			}
+			seen[a.Type] = true
+			switch a.Type {
+			case CancerAlliance:
+				c[1], c[2], c[7] = a.Code, a.Name, MatchSector
+			case footprintType(b.info.ID):
+				c[3], c[4] = a.Code, a.Name
+			case NHSRegion:
+				c[5], c[6] = a.Code, a.Name
+			}
+		}
+		if c[1] == "" {
+			c[8] = "not in England: Cancer Alliances cover England only"
+		}
+	}
+	b.sectors[key] = append([]string(nil), c...)
+	return c
+}

@@ -1,0 +1,221 @@
+package directory
+
+import (
+	"math"
+	"slices"
+
+	"github.com/nhs-geo/alliance/geo"
+	"github.com/paulmach/orb"
+)
+
+// Match kinds.
+const (
+	MatchInside  = "inside"  // the point lies inside the area
+	MatchNearest = "nearest" // the point lies in no area of the layer; this is the nearest within the limit
+	MatchSector  = "sector"  // the postcode has no location; the area holds most of its sector
+)
+
+// Match is one area of an answer and how the point relates to it.
+type Match struct {
+	Area
+	Match string `json:"match"`
+	// DistanceM is 0 inside; for "nearest", how far the point is from the area.
+	DistanceM float64 `json:"distance_m"`
+	// BoundaryDistanceM is how far the point is from the area's boundary: small values mean
+	// another area is close and the answer is sensitive to the boundaries' generalisation.
+	BoundaryDistanceM float64 `json:"boundary_distance_m"`
+	// NearBoundary lists the other areas of the layer within the near-boundary distance.
+	NearBoundary []Nearby `json:"near_boundary,omitempty"`
+	// Share is, for "sector" matches, the share of the sector's postcodes in the area.
+	Share float64 `json:"share,omitempty"`
+}
+
+// Nearby is another area close to the point.
+type Nearby struct {
+	Code      string  `json:"code"`
+	Name      string  `json:"name"`
+	DistanceM float64 `json:"distance_m"`
+}
+
+// CountryRef names the UK country of a point.
+type CountryRef struct {
+	Code  string `json:"code"`
+	Name  string `json:"name"`
+	Match string `json:"match"` // inside, nearest, or postcode (from the postcode data)
+}
+
+// Answer is what one point (or postcode) lies in, in one edition.
+type Answer struct {
+	Lat       float64     `json:"lat"`
+	Lon       float64     `json:"lon"`
+	Edition   Edition     `json:"edition"`
+	Country   *CountryRef `json:"country"`
+	InEngland bool        `json:"in_england"`
+	// Statement explains, in plain words, an answer without NHS England areas.
+	Statement string  `json:"statement,omitempty"`
+	Areas     []Match `json:"areas"`
+	Dataset   string  `json:"dataset"`
+}
+
+// England's ONS code; the NHS England layers cover it alone.
+const englandCode = "E92000001"
+
+var countryStatements = map[string]string{
+	"W92000004": "This place is in Wales. Cancer Alliances and Integrated Care Systems cover England only; health services in Wales are run by NHS Wales.",
+	"S92000003": "This place is in Scotland. Cancer Alliances and Integrated Care Systems cover England only; health services in Scotland are run by NHS Scotland.",
+	"N92000002": "This place is in Northern Ireland. Cancer Alliances and Integrated Care Systems cover England only; health services in Northern Ireland are run by Health and Social Care Northern Ireland.",
+}
+
+func statementFor(countryCode, countryName string) string {
+	if s, ok := countryStatements[countryCode]; ok {
+		return s
+	}
+	return "This place is in " + countryName + ". Cancer Alliances and Integrated Care Systems cover England only."
+}
+
+// ParsePoint checks a latitude and longitude and returns the point.
+func ParsePoint(lat, lon float64) (orb.Point, error) {
+	p := orb.Point{lon, lat}
+	if err := geo.ValidLonLat(p); err != nil {
+		return p, invalid("invalid_coordinates", "lat=%v lon=%v: %v", lat, lon, err)
+	}
+	return p, nil
+}
+
+// LookupPoint answers which areas of edition e (the default when empty) contain p.
+// A point in Wales, Scotland or Northern Ireland gets its country and a statement; a point
+// more than the nearest-area limit from every UK country is ErrNotFound ("outside_coverage").
+func (s *Snapshot) LookupPoint(p orb.Point, e Edition) (*Answer, error) {
+	if err := geo.ValidLonLat(p); err != nil {
+		return nil, invalid("invalid_coordinates", "%v", err)
+	}
+	info, err := s.Edition(e)
+	if err != nil {
+		return nil, err
+	}
+	cm := s.countries.Index.Lookup(p, s.opts.MaxNearestM)
+	var country *CountryRef
+	if cm.Area >= 0 {
+		a := s.countries.Areas[cm.Area]
+		country = &CountryRef{Code: a.Code, Name: a.Name, Match: matchKind(cm)}
+	}
+	return s.answer(p, info, country)
+}
+
+// answer fills in the areas of edition info for p, given its country (nil: none known).
+func (s *Snapshot) answer(p orb.Point, info EditionInfo, country *CountryRef) (*Answer, error) {
+	ans := &Answer{Lat: p[1], Lon: p[0], Edition: info.ID, Country: country, Dataset: s.Checksum, Areas: []Match{}}
+	england := country != nil && country.Code == englandCode
+	if !england && s.insideAnyLayer(p, info) {
+		// A sliver along the border: the NHS boundaries, not the country outline, decide.
+		england = true
+	}
+	if !england {
+		if country == nil {
+			return nil, notFound("outside_coverage", "lat=%v lon=%v is not in the United Kingdom (nor within %.0f m of its coast): this service covers England", p[1], p[0], s.opts.MaxNearestM)
+		}
+		ans.Statement = statementFor(country.Code, country.Name)
+		return ans, nil
+	}
+	ans.InEngland = true
+	for _, src := range info.Layers {
+		l := s.layer(info.ID, src.Type)
+		if l == nil {
+			continue
+		}
+		if m, ok := s.matchLayer(l, p); ok {
+			ans.Areas = append(ans.Areas, m)
+		}
+	}
+	if len(ans.Areas) == 0 && country != nil && country.Match != "postcode" {
+		// Offshore, beyond the fallback: say so rather than answer with nothing.
+		return nil, notFound("outside_coverage", "lat=%v lon=%v is more than %.0f m from every NHS area of England", p[1], p[0], s.opts.MaxNearestM)
+	}
+	return ans, nil
+}
+
+func (s *Snapshot) insideAnyLayer(p orb.Point, info EditionInfo) bool {
+	for _, src := range info.Layers {
+		if l := s.layer(info.ID, src.Type); l != nil && l.Index.Locate(p) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// matchLayer finds p's area in one layer, with the nearest fallback and near-boundary areas.
+func (s *Snapshot) matchLayer(l *Layer, p orb.Point) (Match, bool) {
+	m := l.Index.Lookup(p, s.opts.MaxNearestM)
+	if m.Area < 0 {
+		return Match{}, false
+	}
+	out := Match{
+		Area:              l.Areas[m.Area],
+		Match:             matchKind(m),
+		DistanceM:         round1(m.DistanceM),
+		BoundaryDistanceM: round1(m.BoundaryDistanceM),
+	}
+	if m.BoundaryDistanceM <= s.opts.NearBoundaryM {
+		for _, h := range l.Index.Near(p, s.opts.NearBoundaryM) {
+			if h.Area == m.Area {
+				continue
+			}
+			a := l.Areas[h.Area]
+			out.NearBoundary = append(out.NearBoundary, Nearby{Code: a.Code, Name: a.Name, DistanceM: round1(h.DistanceM)})
+		}
+	}
+	return out, true
+}
+
+func matchKind(m geo.Match) string {
+	if m.Inside {
+		return MatchInside
+	}
+	return MatchNearest
+}
+
+func round1(v float64) float64 { return math.Round(v*10) / 10 }
+
+// LookupAll answers p in every edition, oldest first.
+func (s *Snapshot) LookupAll(p orb.Point) ([]*Answer, error) {
+	var out []*Answer
+	for _, info := range s.Editions {
+		a, err := s.LookupPoint(p, info.ID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// Area finds an area by code in edition e (the default when empty); countries are found in any edition.
+func (s *Snapshot) Area(code string, e Edition) (*Layer, Area, error) {
+	info, err := s.Edition(e)
+	if err != nil {
+		return nil, Area{}, err
+	}
+	for _, t := range AreaTypes {
+		l := s.layer(info.ID, t)
+		if l == nil {
+			continue
+		}
+		if a, ok := l.Area(code); ok {
+			return l, a, nil
+		}
+	}
+	var in []Edition
+	for _, ed := range s.Editions {
+		for _, t := range AreaTypes {
+			if l := s.layer(ed.ID, t); l != nil && t != Country {
+				if _, ok := l.Area(code); ok && !slices.Contains(in, ed.ID) {
+					in = append(in, ed.ID)
+				}
+			}
+		}
+	}
+	if len(in) > 0 {
+		return nil, Area{}, notFound("area_not_in_edition", "area %s is not in edition %s; it is in %v", code, info.ID, in)
+	}
+	return nil, Area{}, notFound("area_not_found", "no area has code %q", code)
+}

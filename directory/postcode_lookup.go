@@ -1,0 +1,254 @@
+package directory
+
+import (
+	"errors"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/nhs-geo/alliance/data"
+	"github.com/paulmach/orb"
+)
+
+// PostcodeAnswer is an Answer for a full postcode.
+type PostcodeAnswer struct {
+	Postcode string `json:"postcode"`
+	// Location says where lat/lon come from: "postcode" (its Code-Point grid reference),
+	// "sector" (the centroid of its sector, for postcodes without one) or "none".
+	Location string `json:"location"`
+	Quality  int    `json:"quality,omitempty"`
+	District string `json:"district_code,omitempty"`
+	*Answer
+}
+
+// AreaShare is an area covering part of an outcode or sector.
+type AreaShare struct {
+	Area
+	Postcodes int     `json:"postcodes"`
+	Share     float64 `json:"share"`
+}
+
+// PartialAnswer describes an outcode ("S18") or a sector ("S18 1").
+type PartialAnswer struct {
+	Query     string      `json:"query"`
+	Kind      string      `json:"kind"` // outcode or sector
+	Edition   Edition     `json:"edition"`
+	Postcodes int         `json:"postcodes"` // live postcodes
+	Located   int         `json:"located"`   // of which with a grid reference
+	Centroid  *LatLon     `json:"centroid"`
+	BBox      []float64   `json:"bbox"` // min lon, min lat, max lon, max lat
+	Countries []AreaShare `json:"countries"`
+	Areas     []AreaShare `json:"areas"` // per type, largest share first
+	Dataset   string      `json:"dataset"`
+}
+
+// LatLon is a WGS84 position.
+type LatLon struct {
+	Lat float64 `json:"lat"`
+	Lon float64 `json:"lon"`
+}
+
+// ParsePostcode checks a full or partial postcode and says what it is.
+func ParsePostcode(raw string) (data.Postcode, error) {
+	pc, err := data.ParsePostcode(raw)
+	if err != nil {
+		msg := strings.TrimPrefix(err.Error(), data.ErrInvalidPostcode.Error()+": ")
+		return pc, invalid("invalid_postcode", "%q is not a UK postcode: %s", clip(raw, 40), msg)
+	}
+	return pc, nil
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// LookupPostcode answers a full postcode in edition e. Partial postcodes are answered by
+// LookupPartial; a full postcode that is not in the data but whose sector is gets the sector's
+// majority areas, marked "sector".
+func (s *Snapshot) LookupPostcode(raw string, e Edition) (*PostcodeAnswer, error) {
+	info, err := s.Edition(e)
+	if err != nil {
+		return nil, err
+	}
+	pc, err := ParsePostcode(raw)
+	if err != nil {
+		return nil, err
+	}
+	if pc.Kind != data.FullPostcode {
+		return nil, invalid("partial_postcode", "%s is a partial postcode: ask /outcodes or /sectors", pc.Normalised)
+	}
+	if kind, desc, ok := data.Special(pc); ok {
+		if kind == "northern-ireland" {
+			ans := &Answer{Edition: info.ID, Dataset: s.Checksum, Areas: []Match{},
+				Country: &CountryRef{Code: "N92000002", Name: "Northern Ireland", Match: "postcode"}}
+			ans.Statement = statementFor(ans.Country.Code, ans.Country.Name)
+			return &PostcodeAnswer{Postcode: pc.Normalised, Location: "none", Answer: ans}, nil
+		}
+		return nil, notFound("postcode_not_covered", "%s", desc)
+	}
+	rec, found := s.postcodes.Find(pc.Normalised)
+	if found && rec.Located {
+		p := orb.Point{rec.Lon, rec.Lat}
+		country := s.countryOf(rec.Country)
+		ans, err := s.answer(p, info, country)
+		if err != nil {
+			return nil, err
+		}
+		return &PostcodeAnswer{Postcode: rec.Postcode, Location: "postcode", Quality: rec.Quality, District: rec.District, Answer: ans}, nil
+	}
+	part, err := s.partial(pc.Sector, "sector", info)
+	if err != nil || part.Located == 0 {
+		if found {
+			return nil, notFound("postcode_not_located", "%s is a live postcode without a grid reference, and no postcode of its sector %s has one", pc.Normalised, pc.Sector)
+		}
+		return nil, notFound("postcode_not_found", "%s is a valid postcode but is not a live postcode in Code-Point Open (October 2025): it may be new, terminated or mistyped", pc.Normalised)
+	}
+	ans := &Answer{Lat: part.Centroid.Lat, Lon: part.Centroid.Lon, Edition: info.ID, Dataset: s.Checksum, Areas: []Match{}}
+	if len(part.Countries) > 0 {
+		c := part.Countries[0]
+		ans.Country = &CountryRef{Code: c.Code, Name: c.Name, Match: MatchSector}
+		ans.InEngland = c.Code == englandCode
+		if !ans.InEngland {
+			ans.Statement = statementFor(c.Code, c.Name)
+		}
+	}
+	if ans.InEngland {
+		seen := map[AreaType]bool{}
+		for _, a := range part.Areas { // largest first within each type
+			if !seen[a.Type] {
+				seen[a.Type] = true
+				ans.Areas = append(ans.Areas, Match{Area: a.Area, Match: MatchSector, Share: a.Share})
+			}
+		}
+	}
+	out := &PostcodeAnswer{Postcode: pc.Normalised, Location: "sector", Answer: ans}
+	if found {
+		out.Quality, out.District = rec.Quality, rec.District
+	}
+	return out, nil
+}
+
+// countryOf names a country by the ONS code the postcode data gives.
+func (s *Snapshot) countryOf(code string) *CountryRef {
+	if a, ok := s.countries.Area(code); ok {
+		return &CountryRef{Code: a.Code, Name: a.Name, Match: "postcode"}
+	}
+	return nil
+}
+
+// LookupPartial describes an outcode or sector: its postcodes, where they are and which areas
+// of edition e they fall in.
+func (s *Snapshot) LookupPartial(raw string, e Edition) (*PartialAnswer, error) {
+	info, err := s.Edition(e)
+	if err != nil {
+		return nil, err
+	}
+	pc, err := ParsePostcode(raw)
+	if err != nil {
+		return nil, err
+	}
+	switch pc.Kind {
+	case data.Outcode:
+		if _, desc, ok := data.Special(pc); ok {
+			return nil, notFound("postcode_not_covered", "%s", desc)
+		}
+		return s.partial(pc.Outward, "outcode", info)
+	case data.Sector:
+		if _, desc, ok := data.Special(pc); ok {
+			return nil, notFound("postcode_not_covered", "%s", desc)
+		}
+		return s.partial(pc.Sector, "sector", info)
+	}
+	return nil, invalid("not_partial", "%s is a full postcode: ask /postcodes/%s", pc.Normalised, strings.ReplaceAll(pc.Normalised, " ", ""))
+}
+
+var errNoPostcodes = errors.New("no postcodes")
+
+// partial aggregates the postcodes whose outcode or sector is q.
+func (s *Snapshot) partial(q, kind string, info EditionInfo) (*PartialAnswer, error) {
+	out, in, _ := strings.Cut(q, " ")
+	k, ok := makePostcodeKey(out, in)
+	if !ok {
+		return nil, invalid("invalid_postcode", "%q is not an outcode or sector", q)
+	}
+	n := 4
+	if kind == "sector" {
+		n = 5
+	}
+	rows := s.postcodes.prefix(k, n)
+	if len(rows) == 0 {
+		return nil, &Error{Kind: ErrNotFound, Code: kind + "_not_found", Message: "no live postcode in " + kind + " " + q + " (Code-Point Open, October 2025)"}
+	}
+	ans := &PartialAnswer{Query: q, Kind: kind, Edition: info.ID, Postcodes: len(rows), Dataset: s.Checksum,
+		Countries: []AreaShare{}, Areas: []AreaShare{}}
+	type key struct {
+		t    AreaType
+		code string
+	}
+	counts := map[key]int{}
+	bound := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
+	var sumLat, sumLon float64
+	for _, r := range rows {
+		if !r.located {
+			continue
+		}
+		ans.Located++
+		p := orb.Point{float64(r.lon) / coordScale, float64(r.lat) / coordScale}
+		sumLon += p[0]
+		sumLat += p[1]
+		bound = bound.Extend(p)
+		country := s.postcodes.strings[r.country]
+		counts[key{Country, country}]++
+		if country != englandCode {
+			continue
+		}
+		for _, src := range info.Layers {
+			l := s.layer(info.ID, src.Type)
+			if l == nil {
+				continue
+			}
+			i := l.Index.Locate(p)
+			if i < 0 {
+				i = l.Index.Lookup(p, s.opts.MaxNearestM).Area
+			}
+			if i >= 0 {
+				counts[key{src.Type, l.Areas[i].Code}]++
+			}
+		}
+	}
+	if ans.Located == 0 {
+		return ans, nil
+	}
+	ans.Centroid = &LatLon{Lat: round6(sumLat / float64(ans.Located)), Lon: round6(sumLon / float64(ans.Located))}
+	ans.BBox = []float64{round6(bound.Min[0]), round6(bound.Min[1]), round6(bound.Max[0]), round6(bound.Max[1])}
+	for k, c := range counts {
+		l := s.layer(info.ID, k.t)
+		a, ok := l.Area(k.code)
+		if !ok {
+			a = Area{Code: k.code, Name: k.code, Type: k.t}
+		}
+		share := AreaShare{Area: a, Postcodes: c, Share: math.Round(float64(c)/float64(ans.Located)*1e4) / 1e4}
+		if k.t == Country {
+			ans.Countries = append(ans.Countries, share)
+		} else {
+			ans.Areas = append(ans.Areas, share)
+		}
+	}
+	order := func(a, b AreaShare) int {
+		if d := slices.Index(AreaTypes, a.Type) - slices.Index(AreaTypes, b.Type); d != 0 {
+			return d
+		}
+		if a.Postcodes != b.Postcodes {
+			return b.Postcodes - a.Postcodes
+		}
+		return strings.Compare(a.Code, b.Code)
+	}
+	slices.SortFunc(ans.Countries, order)
+	slices.SortFunc(ans.Areas, order)
+	return ans, nil
+}
+
+func round6(v float64) float64 { return math.Round(v*1e6) / 1e6 }

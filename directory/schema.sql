@@ -1,0 +1,60 @@
+-- Schema of the alliance database, version 1 (PRAGMA user_version).
+-- Written once by `alliance import` into a new file; the server opens it read-only.
+
+CREATE TABLE meta (
+	key   TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE editions (
+	id          TEXT PRIMARY KEY,
+	title       TEXT NOT NULL,
+	valid_from  TEXT NOT NULL,
+	description TEXT NOT NULL,
+	caveats     TEXT NOT NULL -- JSON array of strings
+) WITHOUT ROWID;
+
+-- One row per imported source file: what was read, when, and its checksum.
+CREATE TABLE layers (
+	edition     TEXT NOT NULL, -- '' for the country layer
+	type        TEXT NOT NULL,
+	source_file TEXT NOT NULL,
+	sha256      TEXT NOT NULL,
+	features    INTEGER NOT NULL,
+	imported_at TEXT NOT NULL,
+	PRIMARY KEY (edition, type)
+) WITHOUT ROWID;
+
+CREATE TABLE areas (
+	id       INTEGER PRIMARY KEY,
+	edition  TEXT NOT NULL,
+	type     TEXT NOT NULL,
+	code     TEXT NOT NULL,
+	name     TEXT NOT NULL,
+	ods_code TEXT NOT NULL,
+	parents  TEXT NOT NULL, -- JSON object: {"stp": "E54000009"}
+	min_lon  REAL NOT NULL,
+	min_lat  REAL NOT NULL,
+	max_lon  REAL NOT NULL,
+	max_lat  REAL NOT NULL,
+	geometry BLOB NOT NULL, -- WKB MultiPolygon, WGS84 lon/lat
+	UNIQUE (edition, type, code)
+);
+CREATE INDEX areas_code ON areas (code);
+
+-- Every GB postcode of Code-Point Open; lat/lon NULL for rows without coordinates (quality 90).
+CREATE TABLE postcodes (
+	postcode TEXT PRIMARY KEY, -- normalised: "S1 2HE"
+	lat      REAL,
+	lon      REAL,
+	quality  INTEGER NOT NULL,
+	country  TEXT NOT NULL,
+	district TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- The same postcodes packed per postcode area, for a fast start-up (see postcodes.go).
+CREATE TABLE postcode_blocks (
+	area TEXT PRIMARY KEY,
+	rows INTEGER NOT NULL,
+	data BLOB NOT NULL
+) WITHOUT ROWID;

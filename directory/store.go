@@ -1,0 +1,308 @@
+package directory
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"runtime"
+	"sync"
+
+	"github.com/nhs-geo/alliance/geo"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
+)
+
+// Options are the lookup rules that a deployment may change.
+type Options struct {
+	MaxNearestM   float64 // how far the nearest-area fallback reaches (default 2000)
+	NearBoundaryM float64 // how close another area must be to be reported (default 500)
+}
+
+// DefaultOptions are the documented defaults.
+var DefaultOptions = Options{MaxNearestM: 2000, NearBoundaryM: 500}
+
+// Layer is one layer of one edition, loaded and indexed.
+type Layer struct {
+	Edition  Edition
+	Type     AreaType
+	Source   LayerReport
+	Areas    []Area
+	Geometry []orb.MultiPolygon
+	Index    *geo.Index
+	byCode   map[string]int
+}
+
+// Area returns the area with code, if the layer has it.
+func (l *Layer) Area(code string) (Area, bool) {
+	i, ok := l.byCode[code]
+	if !ok {
+		return Area{}, false
+	}
+	return l.Areas[i], true
+}
+
+type layerKey struct {
+	edition Edition
+	typ     AreaType
+}
+
+// Snapshot is one whole dataset in memory: immutable, safe for concurrent use.
+type Snapshot struct {
+	Path       string
+	Checksum   string
+	ImportedAt string
+	Editions   []EditionInfo
+	opts       Options
+	layers     map[layerKey]*Layer
+	countries  *Layer
+	postcodes  *PostcodeTable
+}
+
+// Open reads the database at path (read-only) into a Snapshot and closes it again: answers
+// come from memory, so a later import can replace the file at any time.
+func Open(ctx context.Context, path string, opts Options) (*Snapshot, error) {
+	if opts.MaxNearestM == 0 && opts.NearBoundaryM == 0 {
+		opts = DefaultOptions
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("open database: %w (run `alliance import` first)", err)
+	}
+	u := url.URL{Scheme: "file", OmitHost: true, Path: path, RawQuery: "mode=ro&_pragma=query_only(1)"}
+	db, err := sql.Open("sqlite", u.String())
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	var version int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if version != schemaVersion {
+		return nil, fmt.Errorf("%w: %s has version %d, this program reads version %d: run `alliance import` again", errSchema, path, version, schemaVersion)
+	}
+	s := &Snapshot{Path: path, opts: opts, layers: map[layerKey]*Layer{}}
+	if err := s.readMeta(ctx, db); err != nil {
+		return nil, err
+	}
+	if err := s.readLayers(ctx, db); err != nil {
+		return nil, err
+	}
+	if err := s.readPostcodes(ctx, db); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Snapshot) readMeta(ctx context.Context, db *sql.DB) error {
+	meta := map[string]string{}
+	rows, err := db.QueryContext(ctx, `SELECT key, value FROM meta`)
+	if err != nil {
+		return fmt.Errorf("read meta: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return err
+		}
+		meta[k] = v
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	s.Checksum, s.ImportedAt = meta["checksum"], meta["imported_at"]
+	if s.Checksum == "" {
+		return fmt.Errorf("%s: no dataset checksum: the import did not finish", s.Path)
+	}
+	erows, err := db.QueryContext(ctx, `SELECT id, title, valid_from, description, caveats FROM editions ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	defer erows.Close()
+	for erows.Next() {
+		var e EditionInfo
+		var caveats string
+		if err := erows.Scan(&e.ID, &e.Title, &e.ValidFrom, &e.Description, &caveats); err != nil {
+			return err
+		}
+		if err := json.Unmarshal([]byte(caveats), &e.Caveats); err != nil {
+			return fmt.Errorf("edition %s caveats: %w", e.ID, err)
+		}
+		s.Editions = append(s.Editions, e)
+	}
+	return erows.Err()
+}
+
+func (s *Snapshot) readLayers(ctx context.Context, db *sql.DB) error {
+	lrows, err := db.QueryContext(ctx, `SELECT edition, type, source_file, sha256, features FROM layers`)
+	if err != nil {
+		return err
+	}
+	defer lrows.Close()
+	for lrows.Next() {
+		var r LayerReport
+		if err := lrows.Scan(&r.Edition, &r.Type, &r.File, &r.SHA256, &r.Features); err != nil {
+			return err
+		}
+		l := &Layer{Edition: r.Edition, Type: r.Type, Source: r, byCode: map[string]int{}}
+		if r.Type == Country {
+			s.countries = l
+		} else {
+			s.layers[layerKey{r.Edition, r.Type}] = l
+		}
+	}
+	if err := lrows.Err(); err != nil {
+		return err
+	}
+	if s.countries == nil {
+		return fmt.Errorf("%s: no country layer", s.Path)
+	}
+	for i := range s.Editions {
+		e := &s.Editions[i]
+		for _, t := range AreaTypes {
+			if l := s.layers[layerKey{e.ID, t}]; l != nil {
+				e.Layers = append(e.Layers, LayerSource{Type: t, File: l.Source.File, Features: l.Source.Features})
+			}
+		}
+	}
+
+	rows, err := db.QueryContext(ctx, `SELECT edition, type, code, name, ods_code, parents, geometry FROM areas ORDER BY edition, type, name, code`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a Area
+		var parents string
+		var g []byte
+		if err := rows.Scan(&a.Edition, &a.Type, &a.Code, &a.Name, &a.ODSCode, &parents, &g); err != nil {
+			return err
+		}
+		l := s.layer(a.Edition, a.Type)
+		if l == nil {
+			return fmt.Errorf("area %s: layer %s %s not listed", a.Code, a.Edition, a.Type)
+		}
+		if err := json.Unmarshal([]byte(parents), &a.Parents); err != nil {
+			return fmt.Errorf("area %s parents: %w", a.Code, err)
+		}
+		geom, err := wkb.Unmarshal(g)
+		if err != nil {
+			return fmt.Errorf("area %s geometry: %w", a.Code, err)
+		}
+		mp, ok := geom.(orb.MultiPolygon)
+		if !ok {
+			return fmt.Errorf("area %s geometry is %s, want MultiPolygon", a.Code, geom.GeoJSONType())
+		}
+		a.Bound = mp.Bound()
+		l.byCode[a.Code] = len(l.Areas)
+		l.Areas = append(l.Areas, a)
+		l.Geometry = append(l.Geometry, mp)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return s.buildIndexes()
+}
+
+// buildIndexes indexes every layer, several at once.
+func (s *Snapshot) buildIndexes() error {
+	all := []*Layer{s.countries}
+	for _, l := range s.layers {
+		all = append(all, l)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, len(all))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, l := range all {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			ix, err := geo.NewIndex(l.Geometry)
+			if err != nil {
+				errs[i] = fmt.Errorf("index %s %s: %w", l.Edition, l.Type, err)
+				return
+			}
+			l.Index = ix
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Snapshot) readPostcodes(ctx context.Context, db *sql.DB) error {
+	rows, err := db.QueryContext(ctx, `SELECT area, data FROM postcode_blocks ORDER BY area`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var tb tableBuilder
+	for rows.Next() {
+		var area string
+		var b []byte
+		if err := rows.Scan(&area, &b); err != nil {
+			return err
+		}
+		if err := tb.addBlock(b); err != nil {
+			return fmt.Errorf("postcode block %s: %w", area, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	s.postcodes = tb.table()
+	return nil
+}
+
+// layer returns the layer of an edition's type, or nil.
+func (s *Snapshot) layer(e Edition, t AreaType) *Layer {
+	if t == Country {
+		return s.countries
+	}
+	return s.layers[layerKey{e, t}]
+}
+
+// Layer returns the layer of edition e and type t.
+func (s *Snapshot) Layer(e Edition, t AreaType) (*Layer, error) {
+	if _, err := s.Edition(e); err != nil {
+		return nil, err
+	}
+	if !t.Valid() {
+		return nil, invalid("unknown_type", "unknown area type %q: use one of %v", t, AreaTypes)
+	}
+	l := s.layer(e, t)
+	if l == nil {
+		return nil, notFound("layer_not_found", "edition %s has no %s layer", e, t)
+	}
+	return l, nil
+}
+
+// Edition resolves an edition name; "" means the default.
+func (s *Snapshot) Edition(e Edition) (EditionInfo, error) {
+	if e == "" {
+		e = DefaultEdition
+	}
+	for _, info := range s.Editions {
+		if info.ID == e {
+			return info, nil
+		}
+	}
+	var ids []Edition
+	for _, info := range s.Editions {
+		ids = append(ids, info.ID)
+	}
+	return EditionInfo{}, invalid("unknown_edition", "unknown edition %q: use one of %v", e, ids)
+}
+
+// Postcodes is the postcode table (empty when the import skipped postcodes).
+func (s *Snapshot) Postcodes() *PostcodeTable { return s.postcodes }

@@ -1,0 +1,58 @@
+// Package geo answers "which area of a layer covers this point" for layers of
+// non-overlapping areas such as England's 42 Integrated Care Boards or 21 Cancer
+// Alliances. Areas are orb.MultiPolygon values in WGS84 lon/lat (orb.Point{lon, lat}),
+// with holes (lakes, enclaves) and islands; area i of an Index is the i-th MultiPolygon
+// given to NewIndex.
+//
+// # What it answers
+//
+//   - Locate: the area containing a point, or -1. Exact: no tolerance, no projection.
+//   - Lookup: Locate, else the area whose boundary is nearest within a limit (the
+//     boundary layers are generalised and clipped to the coast, so some real coastal
+//     points lie in no polygon; a limit of about 2 km is sensible), plus the distance from
+//     the point to that area's boundary, so a caller can say "this point is 40 m from a
+//     boundary, the answer may be wrong at this precision".
+//   - Near: every area within a distance of a point, nearest first.
+//   - DistanceM: haversine distance between two points.
+//
+// # The edge rule
+//
+// A point on a boundary is decided as if it were moved an infinitesimal step east, then
+// north. So a point on an edge shared by two neighbours belongs to the area east of it;
+// a point on an east-west edge belongs to the area north of it; a vertex where four areas
+// meet belongs to the north-east one; a point on the outer boundary of the layer belongs
+// to an area only when that area lies east of it (or north, on an east-west edge).
+// Concretely, every edge is stored with its endpoints ordered (y0 < y1; horizontal edges
+// are ignored) and the crossing-number test counts an edge when y0 <= py < y1 and
+// px < x0 + (py-y0)·(x1-x0)/(y1-y0), with the slope computed once per edge and no fused
+// multiply-add. Two neighbours that share an edge with bit-identical vertices compute the
+// identical crossing, so a point on a shared edge has exactly one owner. Edges that
+// neighbours do not share exactly (a sliver or gap in the data) give no such guarantee:
+// a point in a sliver may belong to both (Locate returns the lowest index) or to none.
+//
+// # Distances
+//
+// Distances to areas are found in a local equirectangular projection centred on the
+// query point (x scaled by cos(latitude), 111194.93 m per degree, from the mean Earth
+// radius 6371008.8 m); the nearest boundary point found that way is then measured with
+// the haversine formula. The error is far below 0.1 % at a few kilometres; at 30 km the
+// choice of nearest point may be off by about 0.5 % of the distance. The projection does
+// not wrap at the antimeridian and degrades near the poles, which is fine for England
+// and wrong for a layer crossing longitude 180.
+//
+// # How
+//
+// Each area's edges are bucketed into horizontal bands, so a point-in-area test reads only
+// the band holding the point (about 8 edges per band). A uniform grid (about 8 cells per
+// edge, roughly square on the ground) covers the layer: a cell that no edge touches is
+// wholly outside or wholly inside one area and answers at once; other cells list the
+// areas to test and the edges touching them. Nearest-boundary searches walk the grid
+// ring by ring outward from the point's cell, start at the first ring that can hold an
+// edge (a precomputed chessboard distance transform), skip cells farther than the best
+// edge found, and stop when no unvisited cell can hold a nearer edge.
+//
+// Limits: Locate is about 30 ns for a point drawn uniformly over England and a few hundred
+// ns within 100 m of a boundary; Lookup adds the boundary distance search (about 1 µs,
+// up to tens of µs for a point tens of kilometres from any boundary). An index of a
+// 40,000-vertex layer holds about 5 MB.
+package geo

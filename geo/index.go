@@ -1,0 +1,305 @@
+package geo
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"unsafe"
+
+	"github.com/paulmach/orb"
+)
+
+// Index answers point queries against one layer of non-overlapping areas.
+// It is immutable after NewIndex and safe for concurrent use.
+type Index struct {
+	areas []area
+	bound orb.Bound
+
+	// All ring edges of all areas, canonical (y0 < y1, or y0 == y1 and x0 <= x1); the
+	// edges of area a are edges[areas[a].e0:areas[a].e1].
+	edges    []edge
+	edgeArea []int32
+
+	// Horizontal bands per area for the crossing-number test: band b of area a holds
+	// bandEdges[bandStart[a.band0+b]:bandStart[a.band0+b+1]].
+	bandStart []uint32
+	bandEdges []bandEdge
+
+	// Uniform grid over bound.
+	gx0, gy0, gx1, gy1 float64 // grid extent (= bound)
+	cw, ch             float64 // cell size, degrees
+	invW, invH         float64 // cells per degree
+	nx, ny             int
+	cells              []uint32 // 0 outside, k+1 pure area k, mixedBit|m mixed cell m
+	dt                 []uint8  // chessboard distance (cells) to the nearest cell holding an edge, saturating at 255
+
+	// Mixed cell m: candidate areas cands[mixCand[m]:mixCand[m+1]] (ascending), edges
+	// touching it cellEdges[mixEdge[m]:mixEdge[m+1]].
+	mixCand   []uint32
+	cands     []int32
+	mixEdge   []uint32
+	cellEdges []uint32
+}
+
+type area struct {
+	minX, minY, maxX, maxY float64
+	invBH                  float64 // bands per degree of latitude
+	nb                     int     // number of bands
+	band0                  int     // offset of this area's bands in bandStart
+	e0, e1                 int     // edges[e0:e1]
+}
+
+// edge is a ring edge, canonical: y0 < y1, or y0 == y1 and x0 <= x1.
+type edge struct{ x0, y0, x1, y1 float64 }
+
+// bandEdge is a non-horizontal edge prepared for the crossing test.
+type bandEdge struct{ y0, y1, x0, dxdy float64 }
+
+const (
+	mixedBit = 1 << 31
+	// padEps pads every grid cell (degrees) when deciding which edges touch it, so that a
+	// point whose cell index is off by rounding still sees every edge near it.
+	padEps = 1e-9
+)
+
+// params tune the index; defaultParams is what NewIndex uses.
+type params struct {
+	cellsPerEdge float64 // target grid cells per edge
+	minCells     int
+	maxCells     int
+	edgesPerBand int
+}
+
+var defaultParams = params{cellsPerEdge: 8, minCells: 1024, maxCells: 1 << 21, edgesPerBand: 8}
+
+// NewIndex builds the index; area i of the result is areas[i]. Each area is a
+// MultiPolygon in lon/lat (orb.Point{lon, lat}); rings need not be closed (they are
+// closed implicitly), zero-length edges are ignored, holes and islands are read with the
+// even-odd rule over all rings of the area. It returns an error for empty input, an area
+// without any non-degenerate edge, NaN/Inf coordinates, or coordinates outside
+// lon [-180, 180] / lat [-90, 90]. The areas are assumed not to overlap; where they do,
+// Locate returns the lowest index.
+func NewIndex(areas []orb.MultiPolygon) (*Index, error) {
+	return build(areas, defaultParams)
+}
+
+// Len returns the number of areas.
+func (ix *Index) Len() int { return len(ix.areas) }
+
+// Bound returns the bounding box of all areas.
+func (ix *Index) Bound() orb.Bound { return ix.bound }
+
+func build(in []orb.MultiPolygon, prm params) (*Index, error) {
+	if len(in) == 0 {
+		return nil, errors.New("geo: no areas")
+	}
+	if len(in) >= math.MaxInt32 {
+		return nil, errors.New("geo: too many areas")
+	}
+	ix := &Index{areas: make([]area, len(in))}
+	if err := ix.addEdges(in); err != nil {
+		return nil, err
+	}
+	ix.buildBands(prm.edgesPerBand)
+	ix.buildGrid(prm)
+	return ix, nil
+}
+
+func (ix *Index) addEdges(in []orb.MultiPolygon) error {
+	n := 0
+	for _, mp := range in {
+		for _, poly := range mp {
+			for _, r := range poly {
+				n += len(r)
+			}
+		}
+	}
+	if n >= math.MaxUint32/4 {
+		return errors.New("geo: too many vertices")
+	}
+	ix.edges = make([]edge, 0, n)
+	ix.edgeArea = make([]int32, 0, n)
+	empty := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
+	gb := empty
+	for ai, mp := range in {
+		ar := &ix.areas[ai]
+		ar.e0 = len(ix.edges)
+		b := empty
+		for pi, poly := range mp {
+			for ri, ring := range poly {
+				for vi, pt := range ring {
+					if err := ValidLonLat(pt); err != nil {
+						return fmt.Errorf("geo: area %d polygon %d ring %d point %d: %w", ai, pi, ri, vi, err)
+					}
+				}
+				k := len(ring)
+				for i := range k {
+					a, c := ring[i], ring[(i+1)%k] // the last edge closes the ring
+					if a == c {
+						continue // zero-length (or the closing edge of a closed ring)
+					}
+					if a[1] > c[1] || (a[1] == c[1] && a[0] > c[0]) {
+						a, c = c, a
+					}
+					ix.edges = append(ix.edges, edge{a[0], a[1], c[0], c[1]})
+					ix.edgeArea = append(ix.edgeArea, int32(ai))
+					b = b.Extend(a).Extend(c)
+				}
+			}
+		}
+		ar.e1 = len(ix.edges)
+		if ar.e1 == ar.e0 {
+			return fmt.Errorf("geo: area %d: empty geometry", ai)
+		}
+		ar.minX, ar.minY, ar.maxX, ar.maxY = b.Min[0], b.Min[1], b.Max[0], b.Max[1]
+		gb = gb.Union(b)
+	}
+	ix.bound = gb
+	return nil
+}
+
+func (ix *Index) buildBands(perBand int) {
+	total := 0
+	for ai := range ix.areas {
+		ar := &ix.areas[ai]
+		nh := 0
+		for _, e := range ix.edges[ar.e0:ar.e1] {
+			if e.y0 != e.y1 {
+				nh++
+			}
+		}
+		ar.nb = max(1, min(nh/max(perBand, 1), 1<<16))
+		if h := ar.maxY - ar.minY; h > 0 {
+			ar.invBH = float64(ar.nb) / h
+		} else {
+			ar.nb, ar.invBH = 1, 0
+		}
+		ar.band0 = total
+		total += ar.nb + 1
+	}
+	ix.bandStart = make([]uint32, total)
+	for ai := range ix.areas {
+		ar := &ix.areas[ai]
+		bs := ix.bandStart[ar.band0 : ar.band0+ar.nb+1]
+		for _, e := range ix.edges[ar.e0:ar.e1] {
+			if e.y0 != e.y1 {
+				for b := ar.band(e.y0); b <= ar.band(e.y1); b++ {
+					bs[b+1]++
+				}
+			}
+		}
+	}
+	// Prefix sums over the concatenation of all areas' counts.
+	var sum uint32
+	for ai := range ix.areas {
+		ar := &ix.areas[ai]
+		bs := ix.bandStart[ar.band0 : ar.band0+ar.nb+1]
+		bs[0] = sum
+		for b := 1; b <= ar.nb; b++ {
+			sum += bs[b]
+			bs[b] = sum
+		}
+	}
+	ix.bandEdges = make([]bandEdge, sum)
+	for ai := range ix.areas {
+		ar := &ix.areas[ai]
+		bs := ix.bandStart[ar.band0 : ar.band0+ar.nb+1]
+		next := slices.Clone(bs[:ar.nb])
+		for _, e := range ix.edges[ar.e0:ar.e1] {
+			if e.y0 == e.y1 {
+				continue // horizontal edges never count in the half-open crossing test
+			}
+			be := bandEdge{y0: e.y0, y1: e.y1, x0: e.x0, dxdy: (e.x1 - e.x0) / (e.y1 - e.y0)}
+			for b := ar.band(e.y0); b <= ar.band(e.y1); b++ {
+				ix.bandEdges[next[b]] = be
+				next[b]++
+			}
+		}
+	}
+}
+
+// band returns the band holding latitude y; it is monotone in y, so an edge stored in
+// bands band(y0)..band(y1) is found by every query with y0 <= y <= y1.
+func (ar *area) band(y float64) int {
+	b := int((y - ar.minY) * ar.invBH)
+	if b >= ar.nb {
+		b = ar.nb - 1
+	}
+	if b < 0 {
+		b = 0
+	}
+	return b
+}
+
+// contains is the exact crossing-number test of area a for point (x, y): a ray to the
+// east, half-open in y, counting an edge only when x is strictly west of its crossing.
+func (ix *Index) contains(a int, x, y float64) bool {
+	ar := &ix.areas[a]
+	if !(x >= ar.minX && x <= ar.maxX && y >= ar.minY && y <= ar.maxY) {
+		return false
+	}
+	b := ar.band(y)
+	i0, i1 := ix.bandStart[ar.band0+b], ix.bandStart[ar.band0+b+1]
+	in := false
+	for _, e := range ix.bandEdges[i0:i1] {
+		// float64(...) forbids fusing into an FMA, so every area sharing this edge
+		// computes the identical crossing.
+		if e.y0 <= y && y < e.y1 && x < e.x0+float64((y-e.y0)*e.dxdy) {
+			in = !in
+		}
+	}
+	return in
+}
+
+func (ix *Index) cellX(x float64) int {
+	i := int((x - ix.gx0) * ix.invW)
+	return min(max(i, 0), ix.nx-1)
+}
+
+func (ix *Index) cellY(y float64) int {
+	j := int((y - ix.gy0) * ix.invH)
+	return min(max(j, 0), ix.ny-1)
+}
+
+// Locate returns the index of the area containing p, or -1 (also for an invalid p).
+// The test is exact, without tolerance, and treats a point on a boundary as if it were
+// moved an infinitesimal step east, then north: a point on an edge shared by two
+// neighbours belongs to the area east of it; a point on an east-west edge belongs to the
+// area north of it; a vertex where several areas meet belongs to the area lying
+// north-east of it; a point on the outer boundary of the layer belongs to an area only
+// when that area lies to its east (or north, on an east-west edge). Shared edges
+// therefore give exactly one owner, provided both neighbours store the edge with
+// bit-identical vertices.
+func (ix *Index) Locate(p orb.Point) int {
+	x, y := p[0], p[1]
+	if !(x >= ix.gx0 && x <= ix.gx1 && y >= ix.gy0 && y <= ix.gy1) {
+		return -1
+	}
+	i := int((x - ix.gx0) * ix.invW)
+	if i >= ix.nx {
+		i = ix.nx - 1
+	}
+	j := int((y - ix.gy0) * ix.invH)
+	if j >= ix.ny {
+		j = ix.ny - 1
+	}
+	v := ix.cells[j*ix.nx+i]
+	if v&mixedBit == 0 {
+		return int(v) - 1
+	}
+	m := v &^ mixedBit
+	for _, a := range ix.cands[ix.mixCand[m]:ix.mixCand[m+1]] {
+		if ix.contains(int(a), x, y) {
+			return int(a)
+		}
+	}
+	return -1
+}
+
+// sizeBytes estimates the memory held by the index.
+func (ix *Index) sizeBytes() int {
+	return len(ix.areas)*int(unsafe.Sizeof(area{})) + len(ix.edges)*32 + len(ix.edgeArea)*4 +
+		len(ix.bandStart)*4 + len(ix.bandEdges)*32 + len(ix.cells)*4 + len(ix.dt) +
+		len(ix.mixCand)*4 + len(ix.cands)*4 + len(ix.mixEdge)*4 + len(ix.cellEdges)*4
+}

@@ -1,0 +1,47 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/nhs-geo/alliance/directory"
+)
+
+// handleLookup answers GET /api/v1/lookup?lat=&lon=[&edition=2017|2018|2021|2023|all].
+func (s *Server) handleLookup(w http.ResponseWriter, r *http.Request) {
+	lat, err := floatParam(r, "lat", -90, 90)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	lon, err := floatParam(r, "lon", -180, 180)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	ed, err := editionParam(r, true)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	snap := snapshotFrom(r)
+	p, err := directory.ParsePoint(lat, lon)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if ed == "all" {
+		answers, err := snap.LookupAll(p)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"lat": lat, "lon": lon, "editions": answers, "dataset": snap.Checksum})
+		return
+	}
+	ans, err := snap.LookupPoint(p, ed)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, ans)
+}

@@ -1,0 +1,46 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/nhs-geo/alliance/directory"
+)
+
+// floatParam reads a required number within [min, max].
+func floatParam(r *http.Request, name string, min, max float64) (float64, error) {
+	vals, present := r.URL.Query()[name]
+	if !present || len(vals) == 0 || strings.TrimSpace(vals[0]) == "" {
+		return 0, errBadRequest("missing_parameter", fmt.Sprintf("parameter %q is required", name))
+	}
+	if len(vals) > 1 {
+		return 0, errBadRequest("invalid_parameter", fmt.Sprintf("parameter %q is given %d times", name, len(vals)))
+	}
+	raw := strings.TrimSpace(vals[0])
+	if len(raw) > 32 {
+		return 0, errBadRequest("invalid_parameter", fmt.Sprintf("parameter %q is too long to be a coordinate", name))
+	}
+	v, err := strconv.ParseFloat(raw, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, errBadRequest("invalid_parameter", fmt.Sprintf("parameter %q must be a decimal number, not %q", name, raw))
+	}
+	if v < min || v > max {
+		return 0, errBadRequest("out_of_range", fmt.Sprintf("parameter %q is %v; it must lie between %v and %v", name, v, min, max))
+	}
+	return v, nil
+}
+
+// editionParam reads ?edition=, "" meaning the default. allowAll admits "all".
+func editionParam(r *http.Request, allowAll bool) (directory.Edition, error) {
+	e := strings.TrimSpace(r.URL.Query().Get("edition"))
+	if e == "all" && allowAll {
+		return "all", nil
+	}
+	if len(e) > 16 {
+		return "", errBadRequest("unknown_edition", "unknown edition: use 2017, 2018, 2021 or 2023")
+	}
+	return directory.Edition(e), nil
+}

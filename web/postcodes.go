@@ -1,0 +1,151 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/nhs-geo/alliance/data"
+	"github.com/nhs-geo/alliance/directory"
+)
+
+// handlePostcode answers GET /api/v1/postcodes/{postcode}: a full postcode, or an outcode or
+// sector (answered as /outcodes or /sectors would).
+func (s *Server) handlePostcode(w http.ResponseWriter, r *http.Request) {
+	ed, err := editionParam(r, false)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	raw := chi.URLParam(r, "postcode")
+	snap := snapshotFrom(r)
+	pc, err := directory.ParsePostcode(raw)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if pc.Kind != data.FullPostcode {
+		ans, err := snap.LookupPartial(raw, ed)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, ans)
+		return
+	}
+	ans, err := snap.LookupPostcode(raw, ed)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, ans)
+}
+
+// handlePartial answers GET /api/v1/outcodes/{outcode} and /api/v1/sectors/{sector}.
+func (s *Server) handlePartial(kind string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ed, err := editionParam(r, false)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		raw := chi.URLParam(r, kind)
+		pc, err := directory.ParsePostcode(raw)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		want := data.Outcode
+		if kind == "sector" {
+			want = data.Sector
+		}
+		if pc.Kind != want {
+			s.writeError(w, r, errBadRequest("invalid_"+kind, fmt.Sprintf("%q is not a postcode %s (like %s)", raw, kind, map[string]string{"outcode": "S18", "sector": "S18 1"}[kind])))
+			return
+		}
+		ans, err := snapshotFrom(r).LookupPartial(raw, ed)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, ans)
+	}
+}
+
+// bulkRequest is the body of POST /api/v1/postcodes.
+type bulkRequest struct {
+	Postcodes []string `json:"postcodes"`
+}
+
+// bulkResult is one item of the bulk answer: the query and either its result or its error.
+type bulkResult struct {
+	Query  string    `json:"query"`
+	Result any       `json:"result"`
+	Error  *apiError `json:"error,omitempty"`
+}
+
+// handleBulkPostcodes answers POST /api/v1/postcodes {"postcodes":[...]}[?edition=]: one result
+// per item, in order, each with its own error where it has one.
+func (s *Server) handleBulkPostcodes(w http.ResponseWriter, r *http.Request) {
+	ed, err := editionParam(r, false)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var req bulkRequest
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			fail(w, http.StatusRequestEntityTooLarge, "body_too_large", fmt.Sprintf("request body is over the limit of %d bytes", tooBig.Limit))
+			return
+		}
+		if errors.Is(err, io.EOF) {
+			s.writeError(w, r, errBadRequest("invalid_body", `the body is empty: send {"postcodes": ["S1 2HE", ...]}`))
+			return
+		}
+		s.writeError(w, r, errBadRequest("invalid_body", `the body is not {"postcodes": [strings]}: `+err.Error()))
+		return
+	}
+	if dec.More() {
+		s.writeError(w, r, errBadRequest("invalid_body", "the body holds more than one JSON value"))
+		return
+	}
+	if req.Postcodes == nil {
+		s.writeError(w, r, errBadRequest("invalid_body", `the body has no "postcodes" array`))
+		return
+	}
+	if len(req.Postcodes) > s.cfg.MaxBulk {
+		fail(w, http.StatusRequestEntityTooLarge, "too_many_postcodes", fmt.Sprintf("%d postcodes in one request; the limit is %d", len(req.Postcodes), s.cfg.MaxBulk))
+		return
+	}
+	snap := snapshotFrom(r)
+	info, err := snap.Edition(ed)
+	if err != nil {
+		s.writeError(w, r, err) // an unknown edition fails the whole request, not each item
+		return
+	}
+	out := make([]bulkResult, len(req.Postcodes))
+	for i, q := range req.Postcodes {
+		out[i].Query = q
+		var res any
+		var err error
+		if pc, perr := directory.ParsePostcode(q); perr == nil && pc.Kind != data.FullPostcode {
+			res, err = snap.LookupPartial(q, ed)
+		} else {
+			res, err = snap.LookupPostcode(q, ed)
+		}
+		if err != nil {
+			body := errorBody(err)
+			out[i].Error = &body
+			continue
+		}
+		out[i].Result = res
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"edition": info.ID, "results": out, "dataset": snap.Checksum})
+}
+

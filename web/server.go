@@ -1,0 +1,137 @@
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/nhs-geo/alliance/directory"
+)
+
+// Source gives the dataset snapshot to answer from; *directory.Directory is one.
+type Source interface {
+	Current() *directory.Snapshot
+}
+
+var _ Source = (*directory.Directory)(nil)
+
+// Config is what a deployment may set.
+type Config struct {
+	Logger *slog.Logger
+	// MaxBulk is the most postcodes one bulk request may hold.
+	MaxBulk int
+	// MaxBodyBytes limits request bodies.
+	MaxBodyBytes int64
+	// RateLimit is requests per second per client address; 0 turns the limit off.
+	RateLimit float64
+	RateBurst int
+	// CORSOrigins may call the API from a browser ("*" for any).
+	CORSOrigins []string
+	// RequestTimeout bounds the time a handler may take.
+	RequestTimeout time.Duration
+}
+
+// Server is the HTTP face of the directory.
+type Server struct {
+	src    Source
+	cfg    Config
+	log    *slog.Logger
+	router chi.Router
+	m      *metrics
+}
+
+// New builds the server and its routes.
+func New(src Source, cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.MaxBulk == 0 {
+		cfg.MaxBulk = 1000
+	}
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = 256 << 10
+	}
+	if cfg.RequestTimeout == 0 {
+		cfg.RequestTimeout = 30 * time.Second
+	}
+	s := &Server{src: src, cfg: cfg, log: cfg.Logger, m: newMetrics()}
+	s.router = s.routes()
+	return s
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+
+func (s *Server) routes() chi.Router {
+	r := chi.NewRouter()
+	r.Use(middleware.RequestID, s.requestIDHeader, s.recoverer, s.accessLog, s.m.instrument)
+	r.Use(middleware.Timeout(s.cfg.RequestTimeout))
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		fail(w, http.StatusNotFound, "route_not_found", "no such route: "+r.URL.Path)
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		fail(w, http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed on "+r.URL.Path)
+	})
+
+	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	r.Get("/readyz", s.handleReady)
+	r.Handle("/metrics", s.m.handler())
+
+	r.Route("/api/v1", func(r chi.Router) {
+		r.Use(s.cors, s.rateLimit, s.acceptJSON, s.withSnapshot)
+		r.Get("/lookup", s.handleLookup)
+		r.Route("/postcodes", func(r chi.Router) {
+			r.With(s.limitBody).Post("/", s.handleBulkPostcodes)
+			r.Get("/{postcode}", s.handlePostcode)
+		})
+		r.Get("/outcodes/{outcode}", s.handlePartial("outcode"))
+		r.Get("/sectors/{sector}", s.handlePartial("sector"))
+	})
+	return r
+}
+
+func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
+	snap := s.src.Current()
+	if snap == nil {
+		fail(w, http.StatusServiceUnavailable, "not_ready", "no dataset loaded")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ready", "dataset": snap.Checksum, "imported_at": snap.ImportedAt, "postcodes": snap.Postcodes().Len()})
+}
+
+type ctxKey int
+
+const snapshotKey ctxKey = iota
+
+// withSnapshot pins one dataset snapshot to the request, names it in X-Dataset and answers
+// conditional GETs: the ETag is the dataset checksum, so a reload invalidates every cached answer.
+func (s *Server) withSnapshot(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		snap := s.src.Current()
+		if snap == nil {
+			fail(w, http.StatusServiceUnavailable, "not_ready", "no dataset loaded")
+			return
+		}
+		h := w.Header()
+		h.Set("X-Dataset", snap.Checksum)
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			etag := `W/"` + snap.Checksum + `"`
+			h.Set("ETag", etag)
+			h.Set("Cache-Control", "public, max-age=3600")
+			h.Add("Vary", "Accept-Encoding")
+			if match := r.Header.Get("If-None-Match"); match != "" && etagMatches(match, etag) {
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), snapshotKey, snap)))
+	})
+}
+
+func snapshotFrom(r *http.Request) *directory.Snapshot {
+	return r.Context().Value(snapshotKey).(*directory.Snapshot)
+}
