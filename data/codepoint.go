@@ -241,8 +241,7 @@ func readCodePointFile(path string, out chan<- cpChunk, done <-chan struct{}) {
 		return
 	}
 	defer zr.Close()
-	sc := bufio.NewScanner(zr)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	br := bufio.NewReaderSize(zr, 64<<10)
 
 	p := cpParser{intern: map[string]string{}}
 	rows := make([]CodePoint, 0, cpChunkRows)
@@ -265,34 +264,43 @@ func readCodePointFile(path string, out chan<- cpChunk, done <-chan struct{}) {
 		ends = ends[:0]
 		return ok
 	}
-	for sc.Scan() {
-		line++
-		b := sc.Bytes()
-		if len(b) > 0 && b[len(b)-1] == '\r' {
-			b = b[:len(b)-1]
-		}
-		if len(bytes.TrimSpace(b)) == 0 {
-			continue // tolerate blank lines (e.g. at the end)
-		}
-		row, pc, err := p.parse(b, pcs)
-		if err != nil {
-			fail(line, ErrMalformedRow, nil, "%v", err)
+	for {
+		b, err := br.ReadSlice('\n')
+		switch {
+		case err == bufio.ErrBufferFull:
+			if flush() {
+				fail(line+1, ErrMalformedRow, err, "line too long")
+			}
+			return
+		case err != nil && err != io.EOF:
+			// A corrupt or truncated stream: drop the partial line.
+			if flush() {
+				fail(line+1, nil, err, "reading after line %d: %v (corrupt or truncated gzip file?)", line, err)
+			}
 			return
 		}
-		pcs = pc
-		ends = append(ends, len(pcs))
-		rows = append(rows, row)
-		if len(rows) == cpChunkRows && !flush() {
-			return
+		if len(b) > 0 {
+			line++
+			b = bytes.TrimRight(b, "\r\n")
+			if len(bytes.TrimSpace(b)) > 0 { // tolerate blank lines (e.g. at the end)
+				row, pc, perr := p.parse(b, pcs)
+				if perr != nil {
+					if flush() { // deliver the rows before the bad one first
+						fail(line, ErrMalformedRow, nil, "%v", perr)
+					}
+					return
+				}
+				pcs = pc
+				ends = append(ends, len(pcs))
+				rows = append(rows, row)
+				if len(rows) == cpChunkRows && !flush() {
+					return
+				}
+			}
 		}
-	}
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			fail(line+1, ErrMalformedRow, err, "line too long")
-		} else {
-			fail(line+1, nil, err, "reading after line %d: %v (corrupt or truncated gzip file?)", line, err)
+		if err == io.EOF {
+			break
 		}
-		return
 	}
 	flush()
 }

@@ -182,11 +182,12 @@ func ReadLayer(r io.Reader, name string, prefixes []string) ([]Feature, error) {
 	return feats, nil
 }
 
-// lineCol converts a byte offset into a 1-based line and column.
+// lineCol converts the offset of a *json.SyntaxError (bytes read before the error) into the
+// 1-based line and column of the offending byte.
 func lineCol(b []byte, off int64) (line, col int) {
-	o := min(max(int(off), 0), len(b))
-	line = 1 + bytes.Count(b[:o], []byte{'\n'})
-	col = o - bytes.LastIndexByte(b[:o], '\n')
+	pos := min(max(int(off)-1, 0), len(b))
+	line = 1 + bytes.Count(b[:pos], []byte{'\n'})
+	col = pos - bytes.LastIndexByte(b[:pos], '\n')
 	return line, col
 }
 

@@ -50,8 +50,12 @@ var (
 // meridionalArc is the developed arc of the Airy meridian from the true origin to latitude phi,
 // scaled by F0 (OS guide, equation C3).
 func meridionalArc(phi float64) float64 {
-	d, s := phi-ngLat0, phi+ngLat0
-	return mA*d - mB*math.Sin(d)*math.Cos(s) + mC*math.Sin(2*d)*math.Cos(2*s) - mD*math.Sin(3*d)*math.Cos(3*s)
+	// sin(kd)·cos(ks) for k = 1, 2, 3 from one Sincos each, by the multiple-angle identities.
+	sd, cd := math.Sincos(phi - ngLat0)
+	cs := math.Cos(phi + ngLat0)
+	sin2d, cos2s := 2*sd*cd, 2*cs*cs-1
+	sin3d, cos3s := sd*(3-4*sd*sd), cs*(4*cs*cs-3)
+	return mA*(phi-ngLat0) - mB*sd*cs + mC*sin2d*cos2s - mD*sin3d*cos3s
 }
 
 // OSGBToWGS84 converts British National Grid easting/northing (OSGB36, EPSG:27700) to WGS84 lon/lat:

@@ -137,7 +137,7 @@ func ParsePostcode(s string) (Postcode, error) {
 		out, in := c[:n-3], c[n-3:]
 		if !specialFull[string(c)] && string(out) != nhsPseudoOutward {
 			if only, ok := specialOutward[string(out)]; ok {
-				return Postcode{}, invalidPostcode("%s is only used in %s", out, only)
+				return Postcode{}, invalidPostcode("%s is only used in %s", string(out), only)
 			}
 			if why := checkOutward(out); why != "" {
 				return Postcode{}, invalidPostcode("%s", why)
@@ -149,7 +149,7 @@ func ParsePostcode(s string) (Postcode, error) {
 		return fullPostcode(s, c, len(out)), nil
 	}
 	if n > 4+3 {
-		return Postcode{}, invalidPostcode("%s is not a postcode: expected an outward code and an inward code like 1AA", c)
+		return Postcode{}, invalidPostcode("%s is not a postcode: expected an outward code and an inward code like 1AA", string(c))
 	}
 
 	// Partial postcodes.
@@ -169,12 +169,12 @@ func ParsePostcode(s string) (Postcode, error) {
 			return Postcode{Kind: Area, Normalised: a, Area: a}, nil
 		}
 		if n >= 4 && isDigit(c[n-2]) && isUpper(c[n-1]) && isOutward(c[:n-2]) {
-			return Postcode{}, invalidPostcode("incomplete inward code %s: need a digit and two letters", c[n-2:])
+			return Postcode{}, invalidPostcode("incomplete inward code %s: need a digit and two letters", string(c[n-2:]))
 		}
 		if why := checkOutward(c); why != "" {
 			return Postcode{}, invalidPostcode("%s", why)
 		}
-		return Postcode{}, invalidPostcode("%s is not a postcode", c)
+		return Postcode{}, invalidPostcode("%s is not a postcode", string(c))
 	case 2:
 		out, in := c[:split], c[split:]
 		if len(in) == 1 && isDigit(in[0]) {
@@ -190,9 +190,9 @@ func ParsePostcode(s string) (Postcode, error) {
 			return Postcode{}, invalidPostcode("%s", why)
 		}
 		if len(in) == 2 && isDigit(in[0]) && isUpper(in[1]) {
-			return Postcode{}, invalidPostcode("incomplete inward code %s: need a digit and two letters", in)
+			return Postcode{}, invalidPostcode("incomplete inward code %s: need a digit and two letters", string(in))
 		}
-		return Postcode{}, invalidPostcode("inward code %s: need a digit and two letters (or a single digit for a sector)", in)
+		return Postcode{}, invalidPostcode("inward code %s: need a digit and two letters (or a single digit for a sector)", string(in))
 	default:
 		return Postcode{}, invalidPostcode("%s: too many spaces for a partial postcode", strings.Join(strings.Fields(strings.ToUpper(s)), " "))
 	}
@@ -269,10 +269,10 @@ const (
 // checkAreaLetters checks the one or two letters of a postcode area; "" when valid.
 func checkAreaLetters(b []byte) string {
 	if strings.IndexByte(notFirst, b[0]) >= 0 {
-		return fmt.Sprintf("%s: no postcode starts with %c (Q, V and X are not used first)", b, b[0])
+		return fmt.Sprintf("%s: no postcode starts with %c (Q, V and X are not used first)", string(b), b[0])
 	}
 	if len(b) > 1 && strings.IndexByte(notSecond, b[1]) >= 0 {
-		return fmt.Sprintf("%s: %c is not used as the second letter of a postcode (I, J and Z are not)", b, b[1])
+		return fmt.Sprintf("%s: %c is not used as the second letter of a postcode (I, J and Z are not)", string(b), b[1])
 	}
 	return ""
 }
@@ -284,34 +284,45 @@ func checkOutward(b []byte) string {
 		return "missing outward code"
 	}
 	if len(b) > 4 {
-		return fmt.Sprintf("outward code %s is too long (at most 4 characters)", b)
+		return fmt.Sprintf("outward code %s is too long (at most 4 characters)", string(b))
 	}
-	var shape [4]byte
-	for i, c := range b {
-		if isDigit(c) {
-			shape[i] = '9'
-		} else {
-			shape[i] = 'A'
+	// The shape as a base-2 number, a leading 1 then 1 for each letter and 0 for each digit:
+	// A9 = 0b110, AA9A = 0b11101.
+	shape := 1
+	for _, c := range b {
+		shape <<= 1
+		if !isDigit(c) {
+			shape |= 1
 		}
 	}
-	form := string(shape[:len(b)])
-	switch form {
-	case "A9", "A99", "AA9", "AA99", "A9A", "AA9A":
+	const (
+		a9   = 0b110
+		a99  = 0b1100
+		aa9  = 0b1110
+		aa99 = 0b11100
+		a9a  = 0b1101
+		aa9a = 0b11101
+	)
+	switch shape {
+	case a9, a99, aa9, aa99, a9a, aa9a:
 	default:
-		return fmt.Sprintf("outward code %s is not of the form A9, A99, AA9, AA99, A9A or AA9A", b)
+		return fmt.Sprintf("outward code %s is not of the form A9, A99, AA9, AA99, A9A or AA9A", string(b))
 	}
-	letters := leadingLetters(string(b))
+	letters := 1
+	if shape == aa9 || shape == aa99 || shape == aa9a {
+		letters = 2
+	}
 	if why := checkAreaLetters(b[:letters]); why != "" {
 		return "outward code " + why
 	}
-	switch form {
-	case "A9A":
+	switch shape {
+	case a9a:
 		if strings.IndexByte(thirdA9A, b[2]) < 0 {
-			return fmt.Sprintf("outward code %s: %c is not used as the last letter of an A9A outward code", b, b[2])
+			return fmt.Sprintf("outward code %s: %c is not used as the last letter of an A9A outward code", string(b), b[2])
 		}
-	case "AA9A":
+	case aa9a:
 		if strings.IndexByte(fourAA9A, b[3]) < 0 {
-			return fmt.Sprintf("outward code %s: %c is not used as the last letter of an AA9A outward code", b, b[3])
+			return fmt.Sprintf("outward code %s: %c is not used as the last letter of an AA9A outward code", string(b), b[3])
 		}
 	}
 	return ""
@@ -320,11 +331,11 @@ func checkOutward(b []byte) string {
 // checkInward checks an inward code 9AA: "" when valid, else the reason.
 func checkInward(b []byte) string {
 	if len(b) != 3 || !isDigit(b[0]) || !isUpper(b[1]) || !isUpper(b[2]) {
-		return fmt.Sprintf("inward code %s: need a digit and two letters", b)
+		return fmt.Sprintf("inward code %s: need a digit and two letters", string(b))
 	}
 	for _, c := range b[1:] {
 		if strings.IndexByte(notInward, c) >= 0 {
-			return fmt.Sprintf("inward code %s: %c is not used in inward codes (C, I, K, M, O and V are not)", b, c)
+			return fmt.Sprintf("inward code %s: %c is not used in inward codes (C, I, K, M, O and V are not)", string(b), c)
 		}
 	}
 	return ""

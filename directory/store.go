@@ -91,8 +91,15 @@ func Open(ctx context.Context, path string, opts Options) (*Snapshot, error) {
 	if err := s.readLayers(ctx, db); err != nil {
 		return nil, err
 	}
-	if err := s.readPostcodes(ctx, db); err != nil {
+	// Index the layers while the postcodes load: the two are independent.
+	indexed := make(chan error, 1)
+	go func() { indexed <- s.buildIndexes() }()
+	perr := s.readPostcodes(ctx, db)
+	if err := <-indexed; err != nil {
 		return nil, err
+	}
+	if perr != nil {
+		return nil, perr
 	}
 	return s, nil
 }
@@ -202,10 +209,7 @@ func (s *Snapshot) readLayers(ctx context.Context, db *sql.DB) error {
 		l.Areas = append(l.Areas, a)
 		l.Geometry = append(l.Geometry, mp)
 	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	return s.buildIndexes()
+	return rows.Err()
 }
 
 // buildIndexes indexes every layer, several at once.
@@ -246,7 +250,11 @@ func (s *Snapshot) readPostcodes(ctx context.Context, db *sql.DB) error {
 		return err
 	}
 	defer rows.Close()
-	var tb tableBuilder
+	var total int64
+	if err := db.QueryRowContext(ctx, `SELECT coalesce(sum(rows), 0) FROM postcode_blocks`).Scan(&total); err != nil {
+		return err
+	}
+	tb := tableBuilder{t: PostcodeTable{rows: make([]postcodeRow, 0, total)}}
 	for rows.Next() {
 		var area string
 		var b []byte

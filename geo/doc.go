@@ -17,11 +17,14 @@
 //
 // # The edge rule
 //
-// A point on a boundary is decided as if it were moved an infinitesimal step east, then
-// north. So a point on an edge shared by two neighbours belongs to the area east of it;
-// a point on an east-west edge belongs to the area north of it; a vertex where four areas
-// meet belongs to the north-east one; a point on the outer boundary of the layer belongs
-// to an area only when that area lies east of it (or north, on an east-west edge).
+// A point on a boundary is decided as if it were moved an infinitesimal step east and
+// then a far smaller step north. So a point on an edge shared by two neighbours belongs
+// to the area east of it; a point on an east-west edge belongs to the area north of it;
+// a vertex where several areas meet belongs to the area lying just north of due east
+// from it (four squares meeting at a corner: the north-east one); a point on the outer
+// boundary of the layer belongs to an area only when that area lies east (or, on an
+// east-west edge, north) of it.
+//
 // Concretely, every edge is stored with its endpoints ordered (y0 < y1; horizontal edges
 // are ignored) and the crossing-number test counts an edge when y0 <= py < y1 and
 // px < x0 + (py-y0)·(x1-x0)/(y1-y0), with the slope computed once per edge and no fused
@@ -33,7 +36,7 @@
 // # Distances
 //
 // Distances to areas are found in a local equirectangular projection centred on the
-// query point (x scaled by cos(latitude), 111194.93 m per degree, from the mean Earth
+// query point (x scaled by cos(latitude), 111195.08 m per degree, from the mean Earth
 // radius 6371008.8 m); the nearest boundary point found that way is then measured with
 // the haversine formula. The error is far below 0.1 % at a few kilometres; at 30 km the
 // choice of nearest point may be off by about 0.5 % of the distance. The projection does

@@ -263,14 +263,15 @@ func (ix *Index) cellY(y float64) int {
 }
 
 // Locate returns the index of the area containing p, or -1 (also for an invalid p).
-// The test is exact, without tolerance, and treats a point on a boundary as if it were
-// moved an infinitesimal step east, then north: a point on an edge shared by two
-// neighbours belongs to the area east of it; a point on an east-west edge belongs to the
-// area north of it; a vertex where several areas meet belongs to the area lying
-// north-east of it; a point on the outer boundary of the layer belongs to an area only
-// when that area lies to its east (or north, on an east-west edge). Shared edges
-// therefore give exactly one owner, provided both neighbours store the edge with
-// bit-identical vertices.
+//
+// The test is exact, without tolerance. Edge rule: a point on a boundary is decided as if
+// it were moved an infinitesimal step east and then a far smaller step north. So a point
+// on an edge shared by two neighbours belongs to the area east of it; a point on an
+// east-west edge belongs to the area north of it; a vertex where several areas meet
+// belongs to the area lying just north of due east from it (four squares meeting at a
+// corner: the north-east one); a point on the outer boundary of the layer belongs to an
+// area only when that area lies east (or, on an east-west edge, north) of it. A point on
+// an edge shared with bit-identical vertices therefore has exactly one owner.
 func (ix *Index) Locate(p orb.Point) int {
 	x, y := p[0], p[1]
 	if !(x >= ix.gx0 && x <= ix.gx1 && y >= ix.gy0 && y <= ix.gy1) {

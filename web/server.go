@@ -90,7 +90,9 @@ func (s *Server) routes() chi.Router {
 		})
 		r.Get("/outcodes/{outcode}", s.handlePartial("outcode"))
 		r.Get("/sectors/{sector}", s.handlePartial("sector"))
+		s.directoryAPIRoutes(r)
 	})
+	s.pageRoutes(r)
 	return r
 }
 

@@ -1,0 +1,111 @@
+package directory
+
+import (
+	"errors"
+	"testing"
+)
+
+func TestLookupPostcode(t *testing.T) {
+	s := fixtureSnapshot(t)
+	tests := []struct {
+		in       string
+		edition  Edition
+		postcode string
+		location string
+		alliance string // code/match; "" when no area
+		country  string
+	}{
+		{"AA1 1AA", "", "AA1 1AA", "postcode", "E56000901/inside", "E92000001"},
+		{" aa11ab ", "2021", "AA1 1AB", "postcode", "E56000902/inside", "E92000001"},
+		{"aa1 3aa", "2021", "AA1 3AA", "postcode", "E56000902/inside", "E92000001"},
+		{"AA13AA", "2023", "AA1 3AA", "postcode", "E56000901/inside", "E92000001"},
+		{"AA1 2AA", "2021", "AA1 2AA", "postcode", "E56000901/nearest", "E92000001"},
+		// No grid reference: the sector AA1 1 holds one postcode in each alliance; the tie
+		// goes to the lower code.
+		{"AA1 1AD", "2021", "AA1 1AD", "sector", "E56000901/sector", "E92000001"},
+		// Not in the data, but its sector is.
+		{"AA2 1ZZ", "2021", "AA2 1ZZ", "sector", "E56000901/sector", "E92000001"},
+		{"CF1 1AA", "", "CF1 1AA", "postcode", "", "W92000004"},
+		{"BT1 1AA", "", "BT1 1AA", "none", "", "N92000002"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			a, err := s.LookupPostcode(tt.in, tt.edition)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Postcode != tt.postcode || a.Location != tt.location {
+				t.Errorf("postcode %q location %q, want %q %q", a.Postcode, a.Location, tt.postcode, tt.location)
+			}
+			if got := codes(a.Answer)[CancerAlliance]; got != tt.alliance {
+				t.Errorf("alliance = %q, want %q", got, tt.alliance)
+			}
+			if a.Country == nil || a.Country.Code != tt.country {
+				t.Errorf("country = %+v, want %s", a.Country, tt.country)
+			}
+			if tt.alliance == "" && a.Statement == "" {
+				t.Error("no England-only statement")
+			}
+		})
+	}
+}
+
+func TestLookupPostcodeErrors(t *testing.T) {
+	s := fixtureSnapshot(t)
+	tests := []struct {
+		in   string
+		kind error
+		code string
+	}{
+		{"not a postcode", ErrInvalid, "invalid_postcode"},
+		{"", ErrInvalid, "invalid_postcode"},
+		{"AA9 9ZZ", ErrNotFound, "postcode_not_found"},
+		{"GY1 1AA", ErrNotFound, "postcode_not_covered"},
+		{"AA1", ErrInvalid, "partial_postcode"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			_, err := s.LookupPostcode(tt.in, "")
+			var de *Error
+			if !errors.Is(err, tt.kind) || !errors.As(err, &de) || de.Code != tt.code {
+				t.Fatalf("err = %v, want kind %v code %s", err, tt.kind, tt.code)
+			}
+		})
+	}
+}
+
+func TestLookupPartial(t *testing.T) {
+	s := fixtureSnapshot(t)
+	a, err := s.LookupPartial("aa1", "2021")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// AA1 holds 5 postcodes, 4 located: 1AA, 2AA (West), 1AB, 3AA (East).
+	if a.Kind != "outcode" || a.Postcodes != 5 || a.Located != 4 {
+		t.Fatalf("kind %s postcodes %d located %d, want outcode 5 4", a.Kind, a.Postcodes, a.Located)
+	}
+	shares := map[string]int{}
+	for _, x := range a.Areas {
+		if x.Type == CancerAlliance {
+			shares[x.Code] = x.Postcodes
+		}
+	}
+	if shares["E56000901"] != 2 || shares["E56000902"] != 2 {
+		t.Errorf("alliance postcodes = %v, want 2 and 2", shares)
+	}
+	if a.Centroid == nil || len(a.BBox) != 4 || a.BBox[0] > a.BBox[2] || a.BBox[1] > a.BBox[3] {
+		t.Errorf("centroid %v bbox %v", a.Centroid, a.BBox)
+	}
+	sec, err := s.LookupPartial("AA1 3", "2023")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sec.Kind != "sector" || sec.Postcodes != 1 || sec.Areas[0].Code != "E56000901" || sec.Areas[0].Share != 1 {
+		t.Errorf("sector AA1 3 = %+v", sec)
+	}
+	for _, q := range []string{"ZZ9", "AA9 9"} {
+		if _, err := s.LookupPartial(q, ""); !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s: err = %v, want not found or invalid", q, err)
+		}
+	}
+}
