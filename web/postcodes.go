@@ -148,4 +148,3 @@ func (s *Server) handleBulkPostcodes(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"edition": info.ID, "results": out, "dataset": snap.Checksum})
 }
-
