@@ -161,7 +161,13 @@ func (b *batcher) row(raw string) []string {
 	}
 	rec, found := b.s.postcodes.Find(pc.Normalised)
 	if !found || !rec.Located {
-		return b.sector(pc.Sector, found)
+		c := b.sector(pc.Sector, found)
+		if found && c[0] == "" {
+			if country, ok := b.s.countries.Area(rec.Country); ok {
+				c[0] = country.Name
+			}
+		}
+		return c
 	}
 	country, _ := b.s.countries.Area(rec.Country)
 	c[0] = country.Name

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/nhs-geo/alliance/data"
@@ -90,12 +91,27 @@ func Import(ctx context.Context, opt ImportOptions) (rep *ImportReport, err erro
 	if err := os.MkdirAll(filepath.Dir(opt.DBPath), 0o755); err != nil {
 		return nil, err
 	}
+	unlock, err := lockImport(opt.DBPath)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	// An import killed part way (kill -9, power loss) leaves its new file behind; holding the
+	// lock, no other import is writing one, so any left over is stale.
+	if stale, _ := filepath.Glob(opt.DBPath + ".import-*"); len(stale) > 0 {
+		for _, f := range stale {
+			os.Remove(f)
+		}
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(opt.DBPath), filepath.Base(opt.DBPath)+".import-*")
 	if err != nil {
 		return nil, err
 	}
 	tmpPath := tmp.Name()
 	tmp.Close()
+	if err := os.Chmod(tmpPath, 0o644); err != nil {
+		return nil, err
+	}
 	defer func() {
 		if err != nil {
 			os.Remove(tmpPath)
@@ -205,6 +221,22 @@ func Import(ctx context.Context, opt ImportOptions) (rep *ImportReport, err erro
 	}
 	rep.Duration = time.Since(start)
 	return rep, nil
+}
+
+// lockImport takes an exclusive lock beside the database so that two imports never race.
+func lockImport(dbPath string) (unlock func(), err error) {
+	f, err := os.OpenFile(dbPath+".lock", os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("another import into %s is running (%s is locked)", dbPath, f.Name())
+	}
+	return func() {
+		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
 }
 
 func syncFile(path string) error {

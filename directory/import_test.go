@@ -144,13 +144,8 @@ func TestImportFailureKeepsDatabase(t *testing.T) {
 			if fileSum(t, db) != before {
 				t.Error("the previous database changed")
 			}
-			entries, _ := os.ReadDir(dbDir)
-			if len(entries) != 1 {
-				var names []string
-				for _, e := range entries {
-					names = append(names, e.Name())
-				}
-				t.Errorf("files left beside the database: %v", names)
+			if left, _ := filepath.Glob(db + ".import-*"); len(left) > 0 {
+				t.Errorf("files left beside the database: %v", left)
 			}
 			if _, err := Open(context.Background(), db, DefaultOptions); err != nil {
 				t.Errorf("previous database no longer opens: %v", err)
@@ -168,5 +163,27 @@ func TestOpenRejects(t *testing.T) {
 	os.WriteFile(junk, []byte("this is not a database"), 0o644)
 	if _, err := Open(context.Background(), junk, DefaultOptions); err == nil {
 		t.Error("opened a file that is not SQLite")
+	}
+}
+
+func TestImportCleansStaleFilesAndLocks(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "alliance.db")
+	stale := db + ".import-123456"
+	if err := os.WriteFile(stale, []byte("half an import killed with -9"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Import(context.Background(), fixtureOptions("testdata/data", db)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale import file still there: %v", err)
+	}
+	unlock, err := lockImport(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	if _, err := Import(context.Background(), fixtureOptions("testdata/data", db)); err == nil || !strings.Contains(err.Error(), "another import") {
+		t.Errorf("import while another holds the lock: %v", err)
 	}
 }
