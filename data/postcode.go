@@ -163,7 +163,7 @@ func ParsePostcode(s string) (Postcode, error) {
 		}
 		if n <= 2 && allUpper(c) {
 			if why := checkAreaLetters(c); why != "" {
-				return Postcode{}, invalidPostcode("%s", why)
+				return Postcode{}, invalidPostcode("%s: %s", string(c), why)
 			}
 			a := string(c)
 			return Postcode{Kind: Area, Normalised: a, Area: a}, nil
@@ -266,13 +266,14 @@ const (
 	notInward = "CIKMOV"
 )
 
-// checkAreaLetters checks the one or two letters of a postcode area; "" when valid.
+// checkAreaLetters checks the one or two letters of a postcode area: "" when valid, else the
+// reason.
 func checkAreaLetters(b []byte) string {
 	if strings.IndexByte(notFirst, b[0]) >= 0 {
-		return fmt.Sprintf("%s: no postcode starts with %c (Q, V and X are not used first)", string(b), b[0])
+		return fmt.Sprintf("no postcode starts with %c (Q, V and X are not used first)", b[0])
 	}
 	if len(b) > 1 && strings.IndexByte(notSecond, b[1]) >= 0 {
-		return fmt.Sprintf("%s: %c is not used as the second letter of a postcode (I, J and Z are not)", string(b), b[1])
+		return fmt.Sprintf("%c is not used as the second letter of a postcode (I, J and Z are not)", b[1])
 	}
 	return ""
 }
@@ -313,7 +314,7 @@ func checkOutward(b []byte) string {
 		letters = 2
 	}
 	if why := checkAreaLetters(b[:letters]); why != "" {
-		return "outward code " + why
+		return fmt.Sprintf("outward code %s: %s", string(b), why)
 	}
 	switch shape {
 	case a9a:
