@@ -12,7 +12,7 @@ export CGO_ENABLED := 0
 SOURCES := $(shell find . -name '*.go' -not -path './node_modules/*') go.mod go.sum directory/schema.sql
 DATA_FILES := $(shell find $(DATA)/boundaries $(DATA)/postcodes -type f 2>/dev/null)
 
-.PHONY: run build test test-short lint deps bench fuzz db web clean
+.PHONY: run build test lint deps bench fuzz soak db web-assets clean
 
 run: $(BIN) $(DB)
 	$(BIN) serve --db $(DB)
@@ -53,6 +53,10 @@ bench:
 
 fuzz:
 	@for t in $$($(GO) test -list 'Fuzz.*' ./data/ | grep ^Fuzz); do $(GO) test -run XXX -fuzz "^$$t$$" -fuzztime $${FUZZTIME:-60s} ./data/ || exit 1; done
+
+# Two minutes at 64 connections against the real server: errors, memory growth, goroutine leaks.
+soak:
+	ALLIANCE_SOAK=$${SOAK:-2m} $(GO) test -count=1 -run TestSoak -v -timeout 10m ./cmd/alliance/
 
 clean:
 	rm -rf bin var
