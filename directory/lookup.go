@@ -93,13 +93,21 @@ func (s *Snapshot) LookupPoint(p orb.Point, e Edition) (*Answer, error) {
 	if err != nil {
 		return nil, err
 	}
-	cm := s.countries.Index.Lookup(p, s.opts.MaxNearestM)
-	var country *CountryRef
-	if cm.Area >= 0 {
-		a := s.countries.Areas[cm.Area]
-		country = &CountryRef{Code: a.Code, Name: a.Name, Match: matchKind(cm)}
+	return s.answer(p, info, s.countryAt(p))
+}
+
+// countryAt is the UK country containing p, else the nearest within the fallback limit.
+// The country's boundary distance is not needed, so the exact test comes first.
+func (s *Snapshot) countryAt(p orb.Point) *CountryRef {
+	match, i := MatchInside, s.countries.Index.Locate(p)
+	if i < 0 {
+		match, i = MatchNearest, s.countries.Index.Lookup(p, s.opts.MaxNearestM).Area
 	}
-	return s.answer(p, info, country)
+	if i < 0 {
+		return nil
+	}
+	a := s.countries.Areas[i]
+	return &CountryRef{Code: a.Code, Name: a.Name, Match: match}
 }
 
 // answer fills in the areas of edition info for p, given its country (nil: none known).

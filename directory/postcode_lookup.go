@@ -1,7 +1,6 @@
 package directory
 
 import (
-	"errors"
 	"math"
 	"slices"
 	"strings"
@@ -164,8 +163,6 @@ func (s *Snapshot) LookupPartial(raw string, e Edition) (*PartialAnswer, error) 
 	}
 	return nil, invalid("not_partial", "%s is a full postcode: ask /postcodes/%s", pc.Normalised, strings.ReplaceAll(pc.Normalised, " ", ""))
 }
-
-var errNoPostcodes = errors.New("no postcodes")
 
 // partial aggregates the postcodes whose outcode or sector is q.
 func (s *Snapshot) partial(q, kind string, info EditionInfo) (*PartialAnswer, error) {

@@ -54,8 +54,10 @@
 // edge (a precomputed chessboard distance transform), skip cells farther than the best
 // edge found, and stop when no unvisited cell can hold a nearer edge.
 //
-// Limits: Locate is about 30 ns for a point drawn uniformly over England and a few hundred
-// ns within 100 m of a boundary; Lookup adds the boundary distance search (about 1 µs,
-// up to tens of µs for a point tens of kilometres from any boundary). An index of a
-// 40,000-vertex layer holds about 5 MB.
+// Speed and size (one core, England layers of 6,000–30,000 vertices): Locate takes
+// about 30 ns for a point drawn uniformly over England and about 200 ns for one within
+// 100 m of a boundary; Lookup adds the boundary distance, about 0.5–2 µs on average and
+// tens of µs for a point tens of kilometres from any boundary. Building all twelve
+// reference layers takes about 0.1–0.3 s; an index of a 40,000-vertex layer holds about
+// 5 MB, all twelve together about 30 MB.
 package geo

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"unsafe"
 
 	"github.com/paulmach/orb"
 )
@@ -296,11 +295,4 @@ func (ix *Index) Locate(p orb.Point) int {
 		}
 	}
 	return -1
-}
-
-// sizeBytes estimates the memory held by the index.
-func (ix *Index) sizeBytes() int {
-	return len(ix.areas)*int(unsafe.Sizeof(area{})) + len(ix.edges)*32 + len(ix.edgeArea)*4 +
-		len(ix.bandStart)*4 + len(ix.bandEdges)*32 + len(ix.cells)*4 + len(ix.dt) +
-		len(ix.mixCand)*4 + len(ix.cands)*4 + len(ix.mixEdge)*4 + len(ix.cellEdges)*4
 }

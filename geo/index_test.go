@@ -568,3 +568,61 @@ func TestConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestDegenerateLayer: an area whose only ring is a line has no interior but still a
+// boundary; a one-area layer of zero height builds and answers.
+func TestDegenerateLayer(t *testing.T) {
+	ix := mustIndex(t, []orb.MultiPolygon{{{{{0, 52}, {1, 52}, {2, 52}}}}})
+	for _, p := range []orb.Point{{0.5, 52}, {0, 52}, {1.5, 51.99}, {3, 52}} {
+		if a := ix.Locate(p); a != -1 {
+			t.Errorf("Locate(%v) = %d, want -1", p, a)
+		}
+	}
+	m := ix.Lookup(orb.Point{0.5, 52.001}, 2000)
+	if m.Area != 0 || m.Inside || !within(m.DistanceM, 0.001*MetresPerDegree, 0.005) {
+		t.Errorf("Lookup = %+v", m)
+	}
+}
+
+// TestManyCandidates exercises searches that keep more edges than the search's fixed
+// buffer: the centre of a round 400-gon (every edge about equally near) and Near over a
+// tiling with a radius covering every area.
+func TestManyCandidates(t *testing.T) {
+	c := orb.Point{-1.5, 52}
+	var ring orb.Ring
+	for k := range 400 {
+		a := 2 * math.Pi * float64(k) / 400
+		ring = append(ring, orb.Point{c[0] + 0.01*math.Cos(a)/math.Cos(52*math.Pi/180), c[1] + 0.01*math.Sin(a)})
+	}
+	round := orb.MultiPolygon{{ring}}
+	ix := mustIndex(t, []orb.MultiPolygon{round})
+	var s search
+	if ix.nearest(&s, c, 0, math.Inf(1)); len(s.more) == 0 {
+		t.Errorf("search kept %d edges, expected an overflow of its %d-edge buffer", s.n, len(s.buf))
+	}
+	for _, p := range []orb.Point{c, {c[0] + 0.001, c[1] - 0.002}} {
+		m := ix.Lookup(p, 0)
+		want, _ := bruteBoundaryM(round, p)
+		if !m.Inside || !closeM(m.BoundaryDistanceM, want) {
+			t.Errorf("Lookup(%v) = %+v, brute force %.6f m", p, m, want)
+		}
+	}
+
+	areas, _ := tiling(rand.New(rand.NewPCG(5, 6)), 8)
+	tix := mustIndex(t, areas)
+	p := orb.Point{-1.9, 51.3}
+	hits := tix.Near(p, 100_000)
+	if len(hits) != len(areas) {
+		t.Fatalf("Near found %d of %d areas", len(hits), len(areas))
+	}
+	in := tix.Locate(p)
+	for _, h := range hits {
+		want, _ := bruteBoundaryM(areas[h.Area], p)
+		if h.Area == in {
+			want = 0
+		}
+		if !closeM(h.DistanceM, want) {
+			t.Errorf("Near: area %d at %.3f m, brute force %.3f m", h.Area, h.DistanceM, want)
+		}
+	}
+}

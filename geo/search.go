@@ -35,20 +35,17 @@ func (ix *Index) Lookup(p orb.Point, maxNearestM float64) Match {
 	if ValidLonLat(p) != nil {
 		return Match{Area: -1}
 	}
+	var s search
 	if a := ix.Locate(p); a >= 0 {
-		var s search
 		ix.nearest(&s, p, a, math.Inf(1))
-		return Match{Area: a, Inside: true, BoundaryDistanceM: s.distanceM(p)}
+		return Match{Area: a, Inside: true, BoundaryDistanceM: s.distM}
 	}
 	if !(maxNearestM > 0) {
 		return Match{Area: -1}
 	}
-	var s search
-	ix.nearest(&s, p, -1, searchLimit(maxNearestM))
-	if s.edge >= 0 {
-		if d := s.distanceM(p); d <= maxNearestM {
-			return Match{Area: int(ix.edgeArea[s.edge]), DistanceM: d, BoundaryDistanceM: d}
-		}
+	ix.nearest(&s, p, -1, searchLimit(p[1], maxNearestM))
+	if s.edge >= 0 && s.distM <= maxNearestM {
+		return Match{Area: int(ix.edgeArea[s.edge]), DistanceM: s.distM, BoundaryDistanceM: s.distM}
 	}
 	return Match{Area: -1}
 }
@@ -68,17 +65,16 @@ func (ix *Index) Near(p orb.Point, withinM float64) []Hit {
 	if withinM >= 0 {
 		var s search
 		s.all = true
-		ix.nearest(&s, p, -1, searchLimit(withinM))
-		pr := newProj(p)
+		ix.nearest(&s, p, -1, searchLimit(p[1], withinM))
 	next:
-		for _, c := range s.hits {
+		for _, c := range append(s.buf[:s.n:s.n], s.more...) {
 			for _, h := range hits {
 				if h.Area == int(c.area) {
 					continue next
 				}
 			}
-			if d := DistanceM(p, pr.unproject(c.cx, c.cy)); d <= withinM {
-				hits = append(hits, Hit{Area: int(c.area), DistanceM: d})
+			if c.m <= withinM {
+				hits = append(hits, Hit{Area: int(c.area), DistanceM: c.m})
 			}
 		}
 	}
@@ -114,43 +110,59 @@ func (ix *Index) containing(p orb.Point) []int {
 	return out
 }
 
-// searchLimit pads a limit in metres for the projected search, whose distances differ
-// from the final haversine ones by a small relative amount; results are filtered again.
-func searchLimit(m float64) float64 { return m*1.01 + 1 }
+// slack bounds the relative difference between a distance d (metres) measured in the
+// local projection around a point at latitude lat and the haversine distance: the scale
+// of longitude changes by about tan(lat)·Δlat over the way, plus second-order terms. It is
+// deliberately generous (a larger slack only widens the search).
+func slack(lat, d float64) float64 {
+	dr := d / EarthRadiusM
+	return min(0.6*(math.Abs(math.Tan(lat*degToRad))*dr+dr*dr)+1e-9, 1)
+}
 
-type areaBest struct {
+// searchLimit widens a limit in metres for the projected search; results are then
+// filtered by their haversine distance.
+func searchLimit(lat, m float64) float64 { return m*(1+3*slack(lat, m)) + 1e-3 }
+
+// cand is an edge found by a search with its projected squared distance and nearest point.
+type cand struct {
 	d2, cx, cy float64
+	m          float64 // haversine metres (Near only)
+	edge       int32
 	area       int32
 }
 
-// search is the state of one nearest-edge search in projected metres around p.
+// search is the state of one nearest-edge search around p. Edges are compared in the
+// local projection; every edge whose projected distance is within the projection's error
+// of the best is kept, and the final choice is the one nearest by haversine.
 type search struct {
 	pr     proj
-	area   int32 // only edges of this area; -1 for any
-	all    bool  // keep the best edge of every area within the limit (hits) instead of one
-	edge   int   // best edge, -1 if none
-	d2     float64
-	cx, cy float64 // nearest point (projected offset) on the best edge
-	hits   []areaBest
+	area   int32   // only edges of this area; -1 for any
+	all    bool    // keep the nearest edge of every area within the limit (Near)
+	d2     float64 // best projected squared distance so far
+	reach2 float64 // squared projected distance beyond which nothing can matter
+	lim2   float64
+	// Kept edges (single mode) or the nearest edge per area (Near): buf[:n], then more.
+	// A fixed buffer keeps a search off the heap.
+	n    int
+	buf  [24]cand
+	more []cand
+
+	// Result of finish (single mode): the chosen edge (-1 if none) and its distance.
+	edge  int
+	distM float64
 }
 
-// distanceM is the haversine distance from p to the nearest point found.
-func (s *search) distanceM(p orb.Point) float64 {
-	if s.d2 == 0 {
-		return 0
-	}
-	return DistanceM(p, s.pr.unproject(s.cx, s.cy))
-}
-
-// nearest searches the grid ring by ring of cells outward from p's cell for the edge
-// nearest to p (projected distance), among edges of area a (any area if a < 0), up to
-// limitM metres. It stops when no unvisited cell can hold anything nearer.
+// nearest searches the grid ring by ring of cells outward from p's cell for the edges
+// nearest to p, among edges of area a (any area if a < 0), up to limitM metres
+// (projected). It stops when no unvisited cell can hold anything that matters.
 func (ix *Index) nearest(s *search, p orb.Point, a int, limitM float64) {
 	s.pr = newProj(p)
 	s.area = int32(a)
 	s.edge = -1
 	s.d2 = math.Inf(1)
-	lim2 := limitM * limitM
+	s.lim2 = limitM * limitM
+	s.reach2 = s.lim2
+	s.n, s.more = 0, s.more[:0]
 	x, y := p[0], p[1]
 	ci, cj := ix.cellX(x), ix.cellY(y)
 	r := 0
@@ -159,31 +171,53 @@ func (ix *Index) nearest(s *search, p orb.Point, a int, limitM float64) {
 	}
 	for ; ; r++ {
 		lb, ok := ix.ringBound(&s.pr, ci, cj, r)
-		if !ok {
-			return
-		}
-		lb2 := lb * lb
-		if lb2 > lim2 || (!s.all && lb2 > s.d2) {
-			return
+		if !ok || lb*lb > s.reach2 {
+			break
 		}
 		j0, j1 := cj-r, cj+r
 		i0, i1 := max(ci-r, 0), min(ci+r, ix.nx-1)
 		if j0 >= 0 {
-			ix.visitRow(s, j0, i0, i1, lim2)
+			ix.visitRow(s, j0, i0, i1)
 		}
 		if r > 0 && j1 < ix.ny {
-			ix.visitRow(s, j1, i0, i1, lim2)
+			ix.visitRow(s, j1, i0, i1)
 		}
 		if r > 0 {
 			jl, jh := max(j0+1, 0), min(j1-1, ix.ny-1)
 			if ci-r >= 0 {
-				ix.visitCol(s, ci-r, jl, jh, lim2)
+				ix.visitCol(s, ci-r, jl, jh)
 			}
 			if ci+r < ix.nx {
-				ix.visitCol(s, ci+r, jl, jh, lim2)
+				ix.visitCol(s, ci+r, jl, jh)
 			}
 		}
 	}
+	if !s.all {
+		ix.finish(s)
+	}
+}
+
+// finish picks, among the kept edges, the one whose nearest point is nearest by
+// haversine (equal distances: lowest area).
+func (ix *Index) finish(s *search) {
+	best := math.Inf(1)
+	bestArea := int32(math.MaxInt32)
+	p := orb.Point{s.pr.px, s.pr.py}
+	for _, part := range [2][]cand{s.buf[:s.n], s.more} {
+		for _, c := range part {
+			if c.d2 > s.reach2 {
+				continue
+			}
+			d := 0.0
+			if c.d2 > 0 {
+				d = DistanceM(p, s.pr.unproject(c.cx, c.cy))
+			}
+			if d < best || (d == best && c.area < bestArea) {
+				best, bestArea, s.edge = d, c.area, int(c.edge)
+			}
+		}
+	}
+	s.distM = best
 }
 
 // ringBound returns a lower bound (metres) on the distance from the projection centre to
@@ -206,54 +240,44 @@ func (ix *Index) ringBound(pr *proj, ci, cj, r int) (float64, bool) {
 	return lb, ok
 }
 
-// reach2 is the squared distance (m²) beyond which no edge can improve the search.
-func (s *search) reach2(lim2 float64) float64 {
-	if s.all {
-		return lim2
-	}
-	return min(lim2, s.d2)
-}
-
-// visitRow visits cells i0..i1 of row j, skipping those farther than the current reach.
-func (ix *Index) visitRow(s *search, j, i0, i1 int, lim2 float64) {
+// visitRow visits cells i0..i1 of row j, skipping those beyond the current reach.
+func (ix *Index) visitRow(s *search, j, i0, i1 int) {
 	lo, hi := ix.gy0+float64(j)*ix.ch, ix.gy0+float64(j+1)*ix.ch
 	dy := max(0, lo-s.pr.py, s.pr.py-hi) * s.pr.ky
-	r2 := s.reach2(lim2)
-	if dy*dy > r2 {
+	if dy*dy > s.reach2 {
 		return
 	}
-	if !math.IsInf(r2, 1) {
-		half := math.Sqrt(r2-dy*dy)/s.pr.kx*(1+1e-9) + padEps
+	if !math.IsInf(s.reach2, 1) {
+		half := math.Sqrt(s.reach2-dy*dy)/s.pr.kx*(1+1e-9) + padEps
 		i0, i1 = max(i0, ix.cellX(s.pr.px-half)), min(i1, ix.cellX(s.pr.px+half))
 	}
 	row := ix.cells[j*ix.nx : (j+1)*ix.nx]
 	for i := i0; i <= i1; i++ {
 		if v := row[i]; v&mixedBit != 0 {
-			ix.visitCell(s, v&^mixedBit, lim2)
+			ix.visitCell(s, v&^mixedBit)
 		}
 	}
 }
 
-// visitCol visits cells j0..j1 of column i, skipping those farther than the current reach.
-func (ix *Index) visitCol(s *search, i, j0, j1 int, lim2 float64) {
+// visitCol visits cells j0..j1 of column i, skipping those beyond the current reach.
+func (ix *Index) visitCol(s *search, i, j0, j1 int) {
 	lo, hi := ix.gx0+float64(i)*ix.cw, ix.gx0+float64(i+1)*ix.cw
 	dx := max(0, lo-s.pr.px, s.pr.px-hi) * s.pr.kx
-	r2 := s.reach2(lim2)
-	if dx*dx > r2 {
+	if dx*dx > s.reach2 {
 		return
 	}
-	if !math.IsInf(r2, 1) {
-		half := math.Sqrt(r2-dx*dx)/s.pr.ky*(1+1e-9) + padEps
+	if !math.IsInf(s.reach2, 1) {
+		half := math.Sqrt(s.reach2-dx*dx)/s.pr.ky*(1+1e-9) + padEps
 		j0, j1 = max(j0, ix.cellY(s.pr.py-half)), min(j1, ix.cellY(s.pr.py+half))
 	}
 	for j := j0; j <= j1; j++ {
 		if v := ix.cells[j*ix.nx+i]; v&mixedBit != 0 {
-			ix.visitCell(s, v&^mixedBit, lim2)
+			ix.visitCell(s, v&^mixedBit)
 		}
 	}
 }
 
-func (ix *Index) visitCell(s *search, m uint32, lim2 float64) {
+func (ix *Index) visitCell(s *search, m uint32) {
 	for _, e := range ix.cellEdges[ix.mixEdge[m]:ix.mixEdge[m+1]] {
 		a := ix.edgeArea[e]
 		if s.area >= 0 && a != s.area {
@@ -261,27 +285,57 @@ func (ix *Index) visitCell(s *search, m uint32, lim2 float64) {
 		}
 		ed := &ix.edges[e]
 		d2, cx, cy := s.pr.segDist2(ed.x0, ed.y0, ed.x1, ed.y1)
-		if d2 > lim2 {
+		if d2 > s.reach2 {
 			continue
 		}
 		if s.all {
-			s.keep(a, d2, cx, cy)
+			s.keepArea(a, int32(e), d2, cx, cy)
 			continue
 		}
-		if d2 < s.d2 || (d2 == s.d2 && a < ix.edgeArea[s.edge]) {
-			s.edge, s.d2, s.cx, s.cy = int(e), d2, cx, cy
+		if d2 < s.d2 {
+			s.d2 = d2
+			f := 1 + 3*slack(s.pr.py, math.Sqrt(d2))
+			s.reach2 = min(s.lim2, d2*f*f)
 		}
+		s.add(cand{d2: d2, cx: cx, cy: cy, edge: int32(e), area: a})
 	}
 }
 
-func (s *search) keep(a int32, d2, cx, cy float64) {
-	for k := range s.hits {
-		if h := &s.hits[k]; h.area == a {
-			if d2 < h.d2 {
-				h.d2, h.cx, h.cy = d2, cx, cy
+// add keeps an edge; when the buffer is full it first drops what is out of reach.
+func (s *search) add(c cand) {
+	if s.n == len(s.buf) {
+		k := 0
+		for _, b := range s.buf {
+			if b.d2 <= s.reach2 {
+				s.buf[k] = b
+				k++
 			}
-			return
+		}
+		s.n = k
+	}
+	if s.n < len(s.buf) {
+		s.buf[s.n] = c
+		s.n++
+		return
+	}
+	s.more = append(s.more, c)
+}
+
+// keepArea keeps, per area, the edge point nearest to p by haversine.
+func (s *search) keepArea(a, e int32, d2, cx, cy float64) {
+	d := 0.0
+	if d2 > 0 {
+		d = DistanceM(orb.Point{s.pr.px, s.pr.py}, s.pr.unproject(cx, cy))
+	}
+	for _, part := range [2][]cand{s.buf[:s.n], s.more} {
+		for k := range part {
+			if c := &part[k]; c.area == a {
+				if d < c.m {
+					c.m, c.edge = d, e
+				}
+				return
+			}
 		}
 	}
-	s.hits = append(s.hits, areaBest{d2: d2, cx: cx, cy: cy, area: a})
+	s.add(cand{d2: d2, cx: cx, cy: cy, m: d, edge: e, area: a})
 }
