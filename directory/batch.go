@@ -191,7 +191,7 @@ func (b *batcher) row(raw string) []string {
 		switch src.Type {
 		case CancerAlliance:
 			c[1], c[2], c[7] = a.Code, a.Name, kind
-		case footprintType(b.info.ID):
+		case b.info.Footprint():
 			c[3], c[4] = a.Code, a.Name
 		case NHSRegion:
 			c[5], c[6] = a.Code, a.Name
@@ -231,7 +231,7 @@ func (b *batcher) sector(sector string, known bool) []string {
 			switch a.Type {
 			case CancerAlliance:
 				c[1], c[2], c[7] = a.Code, a.Name, MatchSector
-			case footprintType(b.info.ID):
+			case b.info.Footprint():
 				c[3], c[4] = a.Code, a.Name
 			case NHSRegion:
 				c[5], c[6] = a.Code, a.Name

@@ -6,32 +6,26 @@ import (
 	"testing"
 )
 
-// fixtureEditions describe the synthetic data in testdata/data (see testdata/README.md).
-var fixtureEditions = []EditionInfo{
-	{ID: "2021", Title: "test 2021", ValidFrom: "2021-04-01", Description: "two alliances split at lon -1", Caveats: []string{},
-		Layers: []LayerSource{
-			{Type: CancerAlliance, File: "boundaries/2021/alliances.geojson", Prefixes: []string{"cal"}, Features: 2},
-			{Type: STP, File: "boundaries/2021/stp.geojson", Prefixes: []string{"stp"}, Features: 2},
-		}},
-	{ID: "2023", Title: "test 2023", ValidFrom: "2023-04-01", Description: "the alliance border moves to lon -0.5", Caveats: []string{"synthetic"},
-		Layers: []LayerSource{
-			{Type: CancerAlliance, File: "boundaries/2023/alliances.geojson", Prefixes: []string{"cal"}, Features: 2},
-			{Type: ICB, File: "boundaries/2023/icb.geojson", Prefixes: []string{"icb"}, Features: 2},
-			{Type: NHSRegion, File: "boundaries/2023/regions.geojson", Prefixes: []string{"nhser"}, Features: 1},
-		}},
+// fixtureSources reads testdata/data/sources.json, which describes the synthetic data beside
+// it (see testdata/README.md); the web package's tests read the same file.
+func fixtureSources(t testing.TB) *Sources {
+	t.Helper()
+	s, err := ReadSources("testdata/data/sources.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &s
 }
 
-var fixtureCountries = LayerSource{Type: Country, File: "boundaries/countries/countries.geojson", Prefixes: []string{"ctry"}, Features: 4}
-
-func fixtureOptions(dataDir, db string) ImportOptions {
-	return ImportOptions{DataDir: dataDir, DBPath: db, Editions: fixtureEditions, Countries: fixtureCountries, PostcodeDir: "postcodes/cp"}
+func fixtureOptions(t testing.TB, dataDir, db string) ImportOptions {
+	return ImportOptions{DataDir: dataDir, DBPath: db, Sources: fixtureSources(t)}
 }
 
 // fixtureDB imports testdata/data into a new database and returns its path.
 func fixtureDB(t testing.TB) string {
 	t.Helper()
 	db := filepath.Join(t.TempDir(), "alliance.db")
-	if _, err := Import(context.Background(), fixtureOptions("testdata/data", db)); err != nil {
+	if _, err := Import(context.Background(), fixtureOptions(t, "testdata/data", db)); err != nil {
 		t.Fatalf("import fixture: %v", err)
 	}
 	return db

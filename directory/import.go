@@ -33,11 +33,8 @@ type ImportOptions struct {
 	DataDir       string // the folder described in shared/data/README.md
 	DBPath        string // the database to replace
 	SkipPostcodes bool   // import the boundaries only
-	// Editions, Countries and PostcodeDir default to the package's Editions, CountryLayer and
-	// PostcodeDir; tests set their own.
-	Editions    []EditionInfo
-	Countries   LayerSource
-	PostcodeDir string
+	// Sources lists the editions and files to read; nil means DefaultSources().
+	Sources *Sources
 	// Progress, when set, is told how far each stage has gone (done and total in the
 	// stage's own unit: bytes for postcodes, layers for boundaries).
 	Progress func(stage string, done, total int64)
@@ -73,14 +70,9 @@ func Import(ctx context.Context, opt ImportOptions) (rep *ImportReport, err erro
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	if opt.Editions == nil {
-		opt.Editions = Editions
-	}
-	if opt.Countries.File == "" {
-		opt.Countries = CountryLayer
-	}
-	if opt.PostcodeDir == "" {
-		opt.PostcodeDir = PostcodeDir
+	if opt.Sources == nil {
+		src := DefaultSources()
+		opt.Sources = &src
 	}
 	if opt.Progress == nil {
 		opt.Progress = func(string, int64, int64) {}
@@ -155,8 +147,8 @@ func Import(ctx context.Context, opt ImportOptions) (rep *ImportReport, err erro
 	layers := []struct {
 		ed  Edition
 		src LayerSource
-	}{{"", opt.Countries}}
-	for _, e := range opt.Editions {
+	}{{"", opt.Sources.Countries}}
+	for _, e := range opt.Sources.Editions {
 		for _, l := range e.Layers {
 			layers = append(layers, struct {
 				ed  Edition
@@ -182,16 +174,17 @@ func Import(ctx context.Context, opt ImportOptions) (rep *ImportReport, err erro
 			return nil, err
 		}
 		rep.Postcodes, rep.Located = n, located
-		sums = append(sums, opt.PostcodeDir+" "+sum)
+		sums = append(sums, opt.Sources.Postcodes+" "+sum)
 	}
 	sort.Strings(sums)
 	h := sha256.Sum256([]byte(strings.Join(sums, "\n")))
 	rep.Checksum = hex.EncodeToString(h[:8])
 	meta := map[string]string{
-		"checksum":       rep.Checksum,
-		"imported_at":    opt.Now().UTC().Format(time.RFC3339),
-		"schema_version": fmt.Sprint(schemaVersion),
-		"postcodes":      fmt.Sprint(rep.Postcodes),
+		"checksum":        rep.Checksum,
+		"imported_at":     opt.Now().UTC().Format(time.RFC3339),
+		"schema_version":  fmt.Sprint(schemaVersion),
+		"postcodes":       fmt.Sprint(rep.Postcodes),
+		"default_edition": string(opt.Sources.DefaultEdition),
 	}
 	for k, v := range meta {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)`, k, v); err != nil {
@@ -264,7 +257,7 @@ type sourceLayer struct {
 }
 
 func (im *importer) editions() error {
-	for _, e := range im.opt.Editions {
+	for _, e := range im.opt.Sources.Editions {
 		caveats, _ := json.Marshal(e.Caveats)
 		if _, err := im.tx.ExecContext(im.ctx,
 			`INSERT INTO editions (id, title, valid_from, description, caveats) VALUES (?, ?, ?, ?, ?)`,
@@ -331,7 +324,7 @@ func (im *importer) layer(ed Edition, src LayerSource) (LayerReport, error) {
 
 // postcodes loads Code-Point Open into the postcodes table and the packed postcode_blocks.
 func (im *importer) postcodes() (n, located int, checksum string, err error) {
-	dir := filepath.Join(im.opt.DataDir, im.opt.PostcodeDir)
+	dir := filepath.Join(im.opt.DataDir, im.opt.Sources.Postcodes)
 	sum, err := dirChecksum(filepath.Join(dir, "Data", "CSV"))
 	if err != nil {
 		return 0, 0, "", fmt.Errorf("postcodes: %w", err)

@@ -48,7 +48,7 @@ func fileSum(t *testing.T, path string) [32]byte {
 
 func TestImportReport(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "sub", "alliance.db")
-	rep, err := Import(context.Background(), fixtureOptions("testdata/data", db))
+	rep, err := Import(context.Background(), fixtureOptions(t, "testdata/data", db))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestImportReport(t *testing.T) {
 		t.Errorf("parents = %v, want cal E56000901", north.Parents)
 	}
 	// The same source, imported again, has the same checksum.
-	rep2, err := Import(context.Background(), fixtureOptions("testdata/data", db))
+	rep2, err := Import(context.Background(), fixtureOptions(t, "testdata/data", db))
 	if err != nil || rep2.Checksum != rep.Checksum {
 		t.Errorf("re-import checksum %v, %v; want %s", rep2, err, rep.Checksum)
 	}
@@ -115,7 +115,7 @@ func TestImportFailureKeepsDatabase(t *testing.T) {
 			dir := copyDir(t, "testdata/data")
 			dbDir := t.TempDir()
 			db := filepath.Join(dbDir, "alliance.db")
-			if _, err := Import(context.Background(), fixtureOptions(dir, db)); err != nil {
+			if _, err := Import(context.Background(), fixtureOptions(t, dir, db)); err != nil {
 				t.Fatal(err)
 			}
 			before := fileSum(t, db)
@@ -131,7 +131,7 @@ func TestImportFailureKeepsDatabase(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			_, err := Import(context.Background(), fixtureOptions(dir, db))
+			_, err := Import(context.Background(), fixtureOptions(t, dir, db))
 			if err == nil {
 				t.Fatal("import of broken data succeeded")
 			}
@@ -172,7 +172,7 @@ func TestImportCleansStaleFilesAndLocks(t *testing.T) {
 	if err := os.WriteFile(stale, []byte("half an import killed with -9"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Import(context.Background(), fixtureOptions("testdata/data", db)); err != nil {
+	if _, err := Import(context.Background(), fixtureOptions(t, "testdata/data", db)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(stale); !os.IsNotExist(err) {
@@ -183,7 +183,7 @@ func TestImportCleansStaleFilesAndLocks(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer unlock()
-	if _, err := Import(context.Background(), fixtureOptions("testdata/data", db)); err == nil || !strings.Contains(err.Error(), "another import") {
+	if _, err := Import(context.Background(), fixtureOptions(t, "testdata/data", db)); err == nil || !strings.Contains(err.Error(), "another import") {
 		t.Errorf("import while another holds the lock: %v", err)
 	}
 }

@@ -56,10 +56,12 @@ type Snapshot struct {
 	Checksum   string
 	ImportedAt string
 	Editions   []EditionInfo
-	opts       Options
-	layers     map[layerKey]*Layer
-	countries  *Layer
-	postcodes  *PostcodeTable
+	// DefaultEdition is answered when a request names none: the newest.
+	DefaultEdition Edition
+	opts           Options
+	layers         map[layerKey]*Layer
+	countries      *Layer
+	postcodes      *PostcodeTable
 }
 
 // Open reads the database at path (read-only) into a Snapshot and closes it again: answers
@@ -121,7 +123,7 @@ func (s *Snapshot) readMeta(ctx context.Context, db *sql.DB) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	s.Checksum, s.ImportedAt = meta["checksum"], meta["imported_at"]
+	s.Checksum, s.ImportedAt, s.DefaultEdition = meta["checksum"], meta["imported_at"], Edition(meta["default_edition"])
 	if s.Checksum == "" {
 		return fmt.Errorf("%s: no dataset checksum: the import did not finish", s.Path)
 	}
@@ -172,7 +174,7 @@ func (s *Snapshot) readLayers(ctx context.Context, db *sql.DB) error {
 		e := &s.Editions[i]
 		for _, t := range AreaTypes {
 			if l := s.layers[layerKey{e.ID, t}]; l != nil {
-				e.Layers = append(e.Layers, LayerSource{Type: t, File: l.Source.File, Features: l.Source.Features})
+				e.Layers = append(e.Layers, LayerSource{Type: t, File: l.Source.File, Prefixes: []string{}, Features: l.Source.Features})
 			}
 		}
 	}
@@ -298,7 +300,7 @@ func (s *Snapshot) Layer(e Edition, t AreaType) (*Layer, error) {
 // Edition resolves an edition name; "" means the default.
 func (s *Snapshot) Edition(e Edition) (EditionInfo, error) {
 	if e == "" {
-		e = DefaultEdition
+		e = s.DefaultEdition
 	}
 	for _, info := range s.Editions {
 		if info.ID == e {

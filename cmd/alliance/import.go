@@ -19,11 +19,19 @@ func runImport(ctx context.Context, args []string, env envLookup, stdout, stderr
 	db := fs.dbFlag()
 	dataDir := fs.dataFlag()
 	skip := fs.Bool("skip-postcodes", "", false, "import the boundaries only")
+	sources := fs.String("sources", "ALLIANCE_SOURCES", "", "JSON file listing the editions and their files (default: the built-in list, directory/sources.json)")
 	progress := fs.Bool("progress", "", isTerminal(stderr), "show progress bars (default: when standard error is a terminal)")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
 	opt := directory.ImportOptions{DataDir: *dataDir, DBPath: *db, SkipPostcodes: *skip}
+	if *sources != "" {
+		src, err := directory.ReadSources(*sources)
+		if err != nil {
+			return err
+		}
+		opt.Sources = &src
+	}
 	var bars *progressBars
 	if *progress {
 		bars = newProgressBars(stderr)
