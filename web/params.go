@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -24,7 +25,7 @@ func floatParam(r *http.Request, name string, min, max float64) (float64, error)
 		return 0, errBadRequest("invalid_parameter", fmt.Sprintf("parameter %q is too long to be a coordinate", name))
 	}
 	v, err := strconv.ParseFloat(raw, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+	if err != nil || !isDecimal(raw) || math.IsNaN(v) || math.IsInf(v, 0) {
 		return 0, errBadRequest("invalid_parameter", fmt.Sprintf("parameter %q must be a decimal number, not %q", name, raw))
 	}
 	if v < min || v > max {
@@ -43,4 +44,22 @@ func editionParam(r *http.Request, allowAll bool) (directory.Edition, error) {
 		return "", errBadRequest("unknown_edition", "unknown edition: use 2017, 2018, 2021 or 2023")
 	}
 	return directory.Edition(e), nil
+}
+
+// isDecimal admits plain decimal numbers ("-1.47", "53", "5.3e1"), not the hexadecimal,
+// underscored or named forms that strconv also parses.
+func isDecimal(s string) bool {
+	return strings.Trim(s, "0123456789+-.eE") == "" && strings.ContainsAny(s, "0123456789")
+}
+
+// validQuery refuses query strings that Go would silently cut short (a ';' or a bad escape),
+// so that no parameter is ignored without the client knowing.
+func validQuery(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
+			fail(w, http.StatusBadRequest, "invalid_query", "the query string is malformed: "+err.Error())
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }

@@ -82,7 +82,7 @@ func (s *Server) routes() chi.Router {
 	r.Handle("/metrics", s.m.handler())
 
 	r.Route("/api/v1", func(r chi.Router) {
-		r.Use(s.cors, s.rateLimit, s.acceptJSON, s.withSnapshot)
+		r.Use(s.cors, s.rateLimit, validQuery, s.acceptJSON, s.withSnapshot)
 		r.Get("/lookup", s.handleLookup)
 		r.Route("/postcodes", func(r chi.Router) {
 			r.With(s.limitBody).Post("/", s.handleBulkPostcodes)
