@@ -51,8 +51,12 @@ deps:
 bench:
 	$(GO) test -run XXX -bench . -benchmem ./geo/ ./directory/
 
+# Each fuzz target in turn for FUZZTIME (default 60s; resolve issues after at least 5m).
 fuzz:
-	@for t in $$($(GO) test -list 'Fuzz.*' ./data/ | grep ^Fuzz); do $(GO) test -run XXX -fuzz "^$$t$$" -fuzztime $${FUZZTIME:-60s} ./data/ || exit 1; done
+	@for pkg in ./data/ ./directory/ ./web/; do \
+	  for t in $$($(GO) test -list 'Fuzz.*' $$pkg | grep ^Fuzz); do \
+	    echo "== $$pkg $$t"; $(GO) test -run XXX -fuzz "^$$t$$" -fuzztime $${FUZZTIME:-60s} $$pkg || exit 1; \
+	  done; done
 
 # Two minutes at 64 connections against the real server: errors, memory growth, goroutine leaks.
 soak:
