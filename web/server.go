@@ -66,7 +66,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.Se
 
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, s.requestIDHeader, s.recoverer, s.accessLog, s.m.instrument)
+	r.Use(middleware.RequestID, s.requestIDHeader, securityHeaders, s.recoverer, s.accessLog, s.m.instrument)
 	r.Use(middleware.Timeout(s.cfg.RequestTimeout))
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusNotFound, "route_not_found", "no such route: "+r.URL.Path)
