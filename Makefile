@@ -20,7 +20,7 @@ run: $(BIN) $(DB)
 build: $(BIN)
 
 $(BIN): $(SOURCES) web-assets
-	$(GO) build -trimpath -ldflags "-X main.version=$$(git describe --always --dirty 2>/dev/null || echo dev)" -o $@ ./cmd/alliance
+	$(GO) build -ldflags "-X main.version=$$(git describe --always --dirty 2>/dev/null || echo dev)" -o $@ ./cmd/alliance
 
 # The database is rebuilt when any source file is newer; a failed import keeps the old one.
 $(DB): $(DATA_FILES) | $(BIN)
