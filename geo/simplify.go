@@ -180,7 +180,7 @@ func (t *topology) simplifyArc(arc orb.LineString, tol float64, digits int) orb.
 			for i := range s {
 				s[i][0] *= t.xScale
 			}
-			s = simplify.DouglasPeucker(tol/MetresPerDegree).Simplify(s).(orb.LineString)
+			s = simplify.DouglasPeucker(tol / MetresPerDegree).Simplify(s).(orb.LineString)
 			for i := range s {
 				s[i][0] /= t.xScale
 			}
