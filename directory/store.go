@@ -34,6 +34,7 @@ type Layer struct {
 	Geometry []orb.MultiPolygon
 	Index    *geo.Index
 	byCode   map[string]int
+	stats    *layerStats
 }
 
 // Area returns the area with code, if the layer has it.
@@ -62,6 +63,11 @@ type Snapshot struct {
 	layers         map[layerKey]*Layer
 	countries      *Layer
 	postcodes      *PostcodeTable
+
+	// Computed on first use, never at start-up.
+	overlapMu  sync.Mutex
+	overlaps   map[overlapKey]*overlapEntry
+	simplified sync.Map // simplifiedKey → *simplifiedEntry
 }
 
 // Open reads the database at path (read-only) into a Snapshot and closes it again: answers
@@ -86,7 +92,7 @@ func Open(ctx context.Context, path string, opts Options) (*Snapshot, error) {
 	if version != schemaVersion {
 		return nil, fmt.Errorf("%w: %s has version %d, this program reads version %d: run `alliance import` again", errSchema, path, version, schemaVersion)
 	}
-	s := &Snapshot{Path: path, opts: opts, layers: map[layerKey]*Layer{}}
+	s := &Snapshot{Path: path, opts: opts, layers: map[layerKey]*Layer{}, overlaps: map[overlapKey]*overlapEntry{}}
 	if err := s.readMeta(ctx, db); err != nil {
 		return nil, err
 	}
@@ -143,7 +149,13 @@ func (s *Snapshot) readMeta(ctx context.Context, db *sql.DB) error {
 		}
 		s.Editions = append(s.Editions, e)
 	}
-	return erows.Err()
+	if err := erows.Err(); err != nil {
+		return err
+	}
+	if s.DefaultEdition == "" && len(s.Editions) > 0 { // databases written before it was stored
+		s.DefaultEdition = s.Editions[len(s.Editions)-1].ID
+	}
+	return nil
 }
 
 func (s *Snapshot) readLayers(ctx context.Context, db *sql.DB) error {
@@ -157,7 +169,7 @@ func (s *Snapshot) readLayers(ctx context.Context, db *sql.DB) error {
 		if err := lrows.Scan(&r.Edition, &r.Type, &r.File, &r.SHA256, &r.Features); err != nil {
 			return err
 		}
-		l := &Layer{Edition: r.Edition, Type: r.Type, Source: r, byCode: map[string]int{}}
+		l := &Layer{Edition: r.Edition, Type: r.Type, Source: r, byCode: map[string]int{}, stats: &layerStats{}}
 		if r.Type == Country {
 			s.countries = l
 		} else {
@@ -284,15 +296,16 @@ func (s *Snapshot) layer(e Edition, t AreaType) *Layer {
 
 // Layer returns the layer of edition e and type t.
 func (s *Snapshot) Layer(e Edition, t AreaType) (*Layer, error) {
-	if _, err := s.Edition(e); err != nil {
+	info, err := s.Edition(e)
+	if err != nil {
 		return nil, err
 	}
 	if !t.Valid() {
-		return nil, invalid("unknown_type", "unknown area type %q: use one of %v", t, AreaTypes)
+		return nil, invalid("unknown_type", "unknown area type %q: use one of %v", clip(string(t), 40), AreaTypes)
 	}
-	l := s.layer(e, t)
+	l := s.layer(info.ID, t)
 	if l == nil {
-		return nil, notFound("layer_not_found", "edition %s has no %s layer", e, t)
+		return nil, notFound("layer_not_found", "edition %s has no %s layer", info.ID, t)
 	}
 	return l, nil
 }

@@ -68,6 +68,7 @@ func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID, s.requestIDHeader, securityHeaders, s.recoverer, s.accessLog, s.m.instrument)
 	r.Use(middleware.Timeout(s.cfg.RequestTimeout))
+	r.Use(middleware.Compress(5, "application/json", "application/geo+json", "text/html", "text/css", "text/javascript", "application/javascript", "image/svg+xml", "text/plain"))
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusNotFound, "route_not_found", "no such route: "+r.URL.Path)
 	})
