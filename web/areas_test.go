@@ -69,9 +69,9 @@ func TestAreaDetail(t *testing.T) {
 			Type  string  `json:"type"`
 			Share float64 `json:"share"`
 		} `json:"contains"`
-		Neighbours    []struct{ Code string } `json:"neighbours"`
+		Neighbours    []struct{ Code string }    `json:"neighbours"`
 		OtherEditions []struct{ Edition string } `json:"other_editions"`
-		BBox          []float64 `json:"bbox"`
+		BBox          []float64                  `json:"bbox"`
 	}
 	// The 2023 West Alliance: lon -2 to -0.5, lat 52 to 53.98, wholly in the region "Middle".
 	getJSON(t, h, "/api/v1/areas/e56000901", 200, &d)
