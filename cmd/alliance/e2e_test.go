@@ -232,6 +232,33 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Errorf("footprints: 2017 stp %q, 2023 icb %q region %q", areaOf(b17, "stp"), areaOf(b23, "icb"), areaOf(b23, "nhs-region"))
 	}
 
+	// Chesterfield moved from the South Yorkshire alliance (2017, 2018) to East Midlands (2021, 2023).
+	_, all := s.get(t, "/api/v1/lookup?lat=53.235&lon=-1.421&edition=all")
+	var moves []string
+	for _, e := range all["editions"].([]any) {
+		a := e.(map[string]any)
+		moves = append(moves, a["edition"].(string)+": "+alliance(a))
+	}
+	if want := "2017: South Yorkshire, Bassetlaw, North Derbyshire and Hardwick|2018: South Yorkshire, Bassetlaw, North Derbyshire and Hardwick|2021: East Midlands|2023: East Midlands"; strings.Join(moves, "|") != want {
+		t.Errorf("Chesterfield by edition = %v", moves)
+	}
+	// The directory: 21 alliances in 2021, 19 in 2017; an alliance's footprints.
+	for ed, n := range map[string]float64{"2017": 19, "2018": 19, "2021": 21, "2023": 21} {
+		if _, b := s.get(t, "/api/v1/areas?type=cancer-alliance&edition="+ed); b["count"] != n {
+			t.Errorf("%s: %v alliances, want %v", ed, b["count"], n)
+		}
+	}
+	_, syb := s.get(t, "/api/v1/areas/E56000025?edition=2021")
+	var footprints []string
+	for _, c := range syb["contains"].([]any) {
+		if m := c.(map[string]any); m["type"] == "stp" && m["share"].(float64) > 0.5 {
+			footprints = append(footprints, m["code"].(string))
+		}
+	}
+	if strings.Join(footprints, ",") != "E54000009" {
+		t.Errorf("footprints mostly inside South Yorkshire and Bassetlaw (2021): %v", footprints)
+	}
+
 	// SIGHUP reloads the database; SIGTERM stops the server cleanly.
 	if err := s.cmd.Process.Signal(syscall.SIGHUP); err != nil {
 		t.Fatal(err)
