@@ -28,8 +28,21 @@ $(DB): $(DATA_FILES) | $(BIN)
 	$(BIN) import --data $(DATA) --db $(DB) > /dev/null
 db: $(DB)
 
-web-assets:
-	@true
+# Front-end libraries come from npm (package-lock.json) and are copied into the embedded
+# folder web/static/vendor, never committed. nhsuk-frontend's web font lives on an NHS host:
+# its @font-face rules are dropped, so pages use the Arial fallback and fetch nothing outside.
+VENDOR := web/static/vendor
+NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
+web-assets: $(VENDOR)/.stamp
+$(VENDOR)/.stamp: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR)/leaflet $(VENDOR)/nhsuk
+	mkdir -p $(VENDOR)/leaflet $(VENDOR)/nhsuk
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css $(VENDOR)/leaflet/
+	cp -r node_modules/leaflet/dist/images $(VENDOR)/leaflet/
+	sed -e 's/@font-face{[^}]*}//g' -e 's#url(/assets/#url(/static/vendor/nhsuk/assets/#g' $(NHSUK)/nhsuk-frontend.min.css > $(VENDOR)/nhsuk/nhsuk-frontend.min.css
+	cp -r $(NHSUK)/assets $(VENDOR)/nhsuk/
+	touch $@
 
 test: $(BIN) lint deps
 	$(GO) test -count=1 ./...
@@ -63,4 +76,4 @@ soak:
 	ALLIANCE_SOAK=$${SOAK:-2m} $(GO) test -count=1 -run TestSoak -v -timeout 10m ./cmd/alliance/
 
 clean:
-	rm -rf bin var
+	rm -rf bin var node_modules $(VENDOR)/leaflet $(VENDOR)/nhsuk $(VENDOR)/.stamp

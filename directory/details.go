@@ -213,3 +213,57 @@ func (s *Snapshot) Areas(e Edition, t AreaType) ([]Area, error) {
 	}
 	return l.Areas, nil // already sorted by name, then code
 }
+
+// AllianceSummary is one alliance in the directory's list: its region and its footprints.
+type AllianceSummary struct {
+	Area
+	Region     *AreaRef  `json:"region"`     // the NHS region it mostly lies in
+	Footprints []AreaRef `json:"footprints"` // footprints more than half inside it
+}
+
+// Alliances lists the alliances of edition e with their footprints and region. Editions
+// without a region layer are grouped by the region of the default edition each alliance
+// mostly lies in; regionNote says which.
+func (s *Snapshot) Alliances(e Edition) (out []AllianceSummary, regionNote string, err error) {
+	info, err := s.Edition(e)
+	if err != nil {
+		return nil, "", err
+	}
+	alliances := s.layer(info.ID, CancerAlliance)
+	regions := s.layer(info.ID, NHSRegion)
+	regionNote = "NHS region (" + string(info.ID) + ")"
+	if regions == nil {
+		regions = s.layer(s.DefaultEdition, NHSRegion)
+		regionNote = "the NHS region (" + string(s.DefaultEdition) + " boundaries) each alliance mostly lies in"
+	}
+	var regionShares, fpShares [][]float64
+	if regions != nil {
+		regionShares = s.overlapShares(regions, alliances)
+	}
+	footprints := s.layer(info.ID, info.Footprint())
+	if footprints != nil {
+		fpShares = s.overlapShares(alliances, footprints)
+	}
+	for i, a := range alliances.Areas {
+		sum := AllianceSummary{Area: a, Footprints: []AreaRef{}}
+		if regionShares != nil {
+			best, bestShare := -1, 0.0
+			for r, share := range regionShares[i] {
+				if share > bestShare {
+					best, bestShare = r, share
+				}
+			}
+			if best >= 0 {
+				ref := refOf(regions.Areas[best])
+				sum.Region = &ref
+			}
+		}
+		for f, row := range fpShares {
+			if row[i] > 0.5 {
+				sum.Footprints = append(sum.Footprints, refOf(footprints.Areas[f]))
+			}
+		}
+		out = append(out, sum)
+	}
+	return out, regionNote, nil
+}

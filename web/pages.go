@@ -1,7 +1,254 @@
 package web
 
-import "github.com/go-chi/chi/v5"
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
 
-// pageRoutes adds the HTML pages: the map at / and the directory pages.
+	"github.com/go-chi/chi/v5"
+	"github.com/nhs-geo/alliance/directory"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+var pageFuncs = template.FuncMap{
+	"percent": func(v float64) string { return fmt.Sprintf("%.0f%%", v*100) },
+}
+
+// page parses the layout with one content template.
+func page(name string) *template.Template {
+	return template.Must(template.New(name).Funcs(pageFuncs).ParseFS(templateFS, "templates/layout.html", "templates/"+name))
+}
+
+var (
+	mapPage       = page("map.html")
+	alliancesPage = page("alliances.html")
+	areaPage      = page("area.html")
+	errorPage     = page("error.html")
+)
+
+// pageRoutes adds the HTML pages: the map at / and the directory pages, and their static files.
 func (s *Server) pageRoutes(r chi.Router) {
+	static, _ := fs.Sub(staticFS, "static")
+	fileServer := http.StripPrefix("/static/", http.FileServerFS(static))
+	r.Get("/static/*", func(w http.ResponseWriter, r *http.Request) {
+		// No directory listings: only files are served.
+		name := strings.TrimPrefix(r.URL.Path, "/static/")
+		if st, err := fs.Stat(static, name); err != nil || st.IsDir() {
+			s.notFoundPage(w, r)
+			return
+		}
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		fileServer.ServeHTTP(w, r)
+	})
+	r.Group(func(r chi.Router) {
+		r.Use(s.pageHeaders)
+		r.Get("/", s.handleMapPage)
+		r.Get("/alliances", s.handleAlliancesPage)
+		r.Get("/alliances/{code}", s.handleAreaPage(directory.CancerAlliance))
+		r.Get("/footprints/{code}", s.handleAreaPage(directory.ICB))
+	})
+}
+
+// pageHeaders sends a strict Content-Security-Policy: scripts, styles and data from this
+// server only (and the tile server, when one is configured).
+func (s *Server) pageHeaders(next http.Handler) http.Handler {
+	img := "'self' data:"
+	if u, err := url.Parse(s.cfg.TilesURL); err == nil && u.Scheme != "" && u.Host != "" {
+		img += " " + u.Scheme + "://" + strings.NewReplacer("{s}", "*").Replace(u.Host)
+	}
+	csp := "default-src 'self'; script-src 'self'; style-src 'self'; img-src " + img +
+		"; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", csp)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// pageData is what every page's layout needs.
+type pageData struct {
+	Title       string
+	Map         bool
+	DataNote    string
+	Attribution []string
+}
+
+func (s *Server) basePage(snap *directory.Snapshot, title string) pageData {
+	note := "boundaries of 2017, 2018, 2021 and 2023 (ONS), postcodes of October 2025 (OS Code-Point Open)"
+	if snap != nil {
+		note += "; imported " + snap.ImportedAt + ", dataset " + snap.Checksum
+	}
+	return pageData{Title: title, DataNote: note, Attribution: directory.Attribution}
+}
+
+func (s *Server) render(w http.ResponseWriter, r *http.Request, t *template.Template, status int, data any) {
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+type errorData struct {
+	pageData
+	Heading, Message string
+}
+
+func (s *Server) notFoundPage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, errorPage, http.StatusNotFound, errorData{s.basePage(s.src.Current(), "Page not found"), "Page not found", "There is no page at " + r.URL.Path + "."})
+}
+
+// pageError shows a directory error as an HTML page with the matching status.
+func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
+	body := errorBody(err)
+	s.render(w, r, errorPage, body.Status, errorData{s.basePage(s.src.Current(), "No answer"), "No answer", body.Message})
+}
+
+type mapData struct {
+	pageData
+	Editions                   []directory.EditionInfo
+	Edition                    directory.Edition
+	Postcode                   string
+	TilesURL, TilesAttribution string
+}
+
+func (s *Server) handleMapPage(w http.ResponseWriter, r *http.Request) {
+	snap := s.src.Current()
+	if snap == nil {
+		fail(w, http.StatusServiceUnavailable, "not_ready", "no dataset loaded")
+		return
+	}
+	info, err := snap.Edition(directory.Edition(r.URL.Query().Get("edition")))
+	if err != nil {
+		info, _ = snap.Edition("")
+	}
+	d := mapData{pageData: s.basePage(snap, "Map"), Editions: snap.Editions, Edition: info.ID,
+		Postcode: r.URL.Query().Get("postcode"), TilesURL: s.cfg.TilesURL, TilesAttribution: s.cfg.TilesAttribution}
+	d.Map = true
+	s.render(w, r, mapPage, http.StatusOK, d)
+}
+
+type allianceGroup struct {
+	Region    string
+	Alliances []directory.AllianceSummary
+}
+
+type alliancesData struct {
+	pageData
+	Editions    []directory.EditionInfo
+	Edition     directory.Edition
+	EditionInfo directory.EditionInfo
+	Count       int
+	Grouping    string
+	Groups      []allianceGroup
+}
+
+func (s *Server) handleAlliancesPage(w http.ResponseWriter, r *http.Request) {
+	snap := s.src.Current()
+	if snap == nil {
+		fail(w, http.StatusServiceUnavailable, "not_ready", "no dataset loaded")
+		return
+	}
+	info, err := snap.Edition(directory.Edition(r.URL.Query().Get("edition")))
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	list, note, err := snap.Alliances(info.ID)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	groups := map[string]*allianceGroup{}
+	for _, a := range list {
+		name := "Region not known"
+		if a.Region != nil {
+			name = a.Region.Name
+		}
+		if groups[name] == nil {
+			groups[name] = &allianceGroup{Region: name}
+		}
+		groups[name].Alliances = append(groups[name].Alliances, a)
+	}
+	d := alliancesData{pageData: s.basePage(snap, "Cancer Alliances "+string(info.ID)), Editions: snap.Editions,
+		Edition: info.ID, EditionInfo: info, Count: len(list), Grouping: note}
+	for _, g := range groups {
+		d.Groups = append(d.Groups, *g)
+	}
+	sort.Slice(d.Groups, func(i, j int) bool { return d.Groups[i].Region < d.Groups[j].Region })
+	s.render(w, r, alliancesPage, http.StatusOK, d)
+}
+
+type containsGroup struct {
+	Title string
+	Areas []directory.Overlap
+}
+
+type areaData struct {
+	pageData
+	Kind, Intro string
+	Edition     directory.Edition
+	D           *directory.AreaDetail
+	Contains    []containsGroup
+}
+
+var typeTitles = map[directory.AreaType]string{
+	directory.CancerAlliance: "Cancer Alliance", directory.STP: "STP / ICS footprint", directory.ICB: "Integrated Care Board",
+	directory.CCG: "Clinical Commissioning Groups", directory.SubICB: "Sub-ICB locations", directory.NHSRegion: "NHS region",
+}
+
+// handleAreaPage shows an alliance (/alliances/{code}) or a footprint (/footprints/{code}).
+func (s *Server) handleAreaPage(kind directory.AreaType) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		snap := s.src.Current()
+		if snap == nil {
+			fail(w, http.StatusServiceUnavailable, "not_ready", "no dataset loaded")
+			return
+		}
+		d, err := snap.AreaDetail(areaCode(r), directory.Edition(r.URL.Query().Get("edition")))
+		if err != nil {
+			s.pageError(w, r, err)
+			return
+		}
+		isAlliance := d.Type == directory.CancerAlliance
+		if isAlliance != (kind == directory.CancerAlliance) || (!isAlliance && d.Type != directory.STP && d.Type != directory.ICB) {
+			s.pageError(w, r, errNotFoundPage(fmt.Sprintf("%s is a %s, not a %s", d.Code, d.Type, typeTitles[kind])))
+			return
+		}
+		ad := areaData{pageData: s.basePage(snap, d.Name), Kind: typeTitles[d.Type], Edition: d.Edition, D: d}
+		if isAlliance {
+			ad.Intro = d.Name + " is one of the Cancer Alliances of England: it brings together the hospitals, GP practices, councils, charities and people with experience of cancer in this area to improve cancer care."
+		} else {
+			ad.Intro = d.Name + " is an Integrated Care System footprint: the area for which the NHS, councils and partners plan health and care together."
+		}
+		byType := map[directory.AreaType][]directory.Overlap{}
+		var order []directory.AreaType
+		for _, c := range d.Contains {
+			if byType[c.Type] == nil {
+				order = append(order, c.Type)
+			}
+			byType[c.Type] = append(byType[c.Type], c)
+		}
+		for _, t := range order {
+			ad.Contains = append(ad.Contains, containsGroup{Title: typeTitles[t] + " in it", Areas: byType[t]})
+		}
+		s.render(w, r, areaPage, http.StatusOK, ad)
+	}
+}
+
+func errNotFoundPage(msg string) error {
+	return &directory.Error{Kind: directory.ErrNotFound, Code: "not_found", Message: msg}
 }

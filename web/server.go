@@ -32,6 +32,9 @@ type Config struct {
 	CORSOrigins []string
 	// RequestTimeout bounds the time a handler may take.
 	RequestTimeout time.Duration
+	// TilesURL is an optional background tile layer for the map ({z}/{x}/{y} template);
+	// TilesAttribution is shown with it. Off by default: the map draws its own outlines.
+	TilesURL, TilesAttribution string
 }
 
 // Server is the HTTP face of the directory.

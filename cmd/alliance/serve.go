@@ -29,6 +29,8 @@ func runServe(ctx context.Context, args []string, env envLookup, stderr io.Write
 	rateBurst := fs.Int("rate-burst", "ALLIANCE_RATE_BURST", 0, "burst allowed above the rate limit (default: one second's worth)")
 	cors := fs.String("cors", "ALLIANCE_CORS", "*", "comma-separated origins allowed to call the API from a browser; empty = none")
 	logFormat := fs.String("log", "ALLIANCE_LOG", "text", "log format: text or json")
+	tiles := fs.String("tiles-url", "ALLIANCE_TILES_URL", "", "background map tiles, e.g. https://tile.example.org/{z}/{x}/{y}.png (default: none; the map draws its own outlines)")
+	tilesAttribution := fs.String("tiles-attribution", "ALLIANCE_TILES_ATTRIBUTION", "", "attribution shown with the tiles")
 	timeout := fs.Duration("request-timeout", "ALLIANCE_REQUEST_TIMEOUT", 30*time.Second, "longest time a request may take")
 	if err := fs.parse(args); err != nil {
 		return err
@@ -61,7 +63,7 @@ func runServe(ctx context.Context, args []string, env envLookup, stderr io.Write
 	srv := &http.Server{
 		Addr: *addr,
 		Handler: web.New(dir, web.Config{Logger: log, MaxBulk: *maxBulk, RateLimit: *rateLimit, RateBurst: *rateBurst,
-			CORSOrigins: origins, RequestTimeout: *timeout}),
+			CORSOrigins: origins, RequestTimeout: *timeout, TilesURL: *tiles, TilesAttribution: *tilesAttribution}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      *timeout + 5*time.Second,
