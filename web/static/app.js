@@ -20,6 +20,7 @@
 
   var map = L.map(mapEl, { zoomSnap: 0.5, minZoom: 5, maxZoom: 14, keyboard: true });
   map.fitBounds(ENGLAND);
+  window.allianceMap = map; // for the browser tests and the curious
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution('Boundaries: ONS, OGL v3.0');
   if (mapEl.dataset.tilesUrl) {
