@@ -44,7 +44,7 @@ type Area struct {
 	Type    AreaType          `json:"type"`
 	Edition Edition           `json:"edition,omitempty"`
 	ODSCode string            `json:"ods_code,omitempty"`
-	Parents map[string]string `json:"parents,omitempty"` // as the source file states them: {"stp": "E54000009"}
+	Parents map[string]string `json:"source_codes,omitempty"` // other areas' codes the source file gives: {"stp": "E54000009"}
 	Bound   orb.Bound         `json:"-"`
 }
 

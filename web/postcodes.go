@@ -83,7 +83,7 @@ type bulkRequest struct {
 // bulkResult is one item of the bulk answer: the query and either its result or its error.
 type bulkResult struct {
 	Query  string    `json:"query"`
-	Result any       `json:"result"`
+	Result any       `json:"result,omitempty"`
 	Error  *apiError `json:"error,omitempty"`
 }
 

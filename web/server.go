@@ -83,7 +83,7 @@ func (s *Server) routes() chi.Router {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	r.Get("/readyz", s.handleReady)
-	r.Handle("/metrics", s.m.handler())
+	r.Method(http.MethodGet, "/metrics", s.m.handler())
 
 	r.Route("/api/v1", func(r chi.Router) {
 		r.Use(s.cors, s.rateLimit, validQuery, s.acceptJSON, s.withSnapshot)
@@ -96,6 +96,7 @@ func (s *Server) routes() chi.Router {
 		r.Get("/sectors/{sector}", s.handlePartial("sector"))
 		s.directoryAPIRoutes(r)
 	})
+	s.apiDocRoutes(r)
 	s.pageRoutes(r)
 	return r
 }
