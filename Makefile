@@ -61,8 +61,9 @@ deps:
 	check geo; check data geo; check directory geo data; check web directory geo data; \
 	exit $$bad
 
+# Regenerates docs/benchmarks.md (a few minutes; loopback only).
 bench:
-	$(GO) test -run XXX -bench . -benchmem ./geo/ ./directory/
+	bash bench/run.sh
 
 # Each fuzz target in turn for FUZZTIME (default 60s; resolve issues after at least 5m).
 fuzz:
