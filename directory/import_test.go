@@ -107,6 +107,16 @@ func TestImportFailureKeepsDatabase(t *testing.T) {
 			b, _ := json.Marshal(fc)
 			return string(b)
 		}, "expected 2", nil},
+		{"invalid geometry", stp, func(old string) string {
+			var fc map[string]any
+			if err := json.Unmarshal([]byte(old), &fc); err != nil {
+				panic(err)
+			}
+			g := fc["features"].([]any)[1].(map[string]any)["geometry"].(map[string]any)
+			g["coordinates"] = []any{[]any{[]any{-2, 52}, []any{0, 52}, []any{-2, 52}}}
+			b, _ := json.Marshal(fc)
+			return string(b)
+		}, "feature 1 (E54000902)", data.ErrInvalidGeometry},
 		{"missing file", stp, nil, stp, nil},
 		{"broken postcode file", "postcodes/cp/Data/CSV/aa.csv.gz", func(string) string { return "not gzip" }, "aa.csv.gz", nil},
 	}

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"compress/gzip"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -65,5 +67,76 @@ func TestRateLimit(t *testing.T) {
 	r.RemoteAddr = "192.0.2.2:1234"
 	if w := serve(h, r); w.Code != 200 {
 		t.Errorf("second client: %d", w.Code)
+	}
+}
+
+func TestCORSAndCompression(t *testing.T) {
+	h := fixtureServer(t, Config{CORSOrigins: []string{"*"}})
+	r := httptest.NewRequest(http.MethodGet, "/api/v1/lookup?lat=52.5&lon=-1.5", nil)
+	r.Header.Set("Origin", "https://example.org")
+	r.Header.Set("Accept-Encoding", "gzip")
+	w := serve(h, r)
+	if w.Header().Get("Access-Control-Allow-Origin") != "*" {
+		t.Errorf("CORS: Access-Control-Allow-Origin = %q", w.Header().Get("Access-Control-Allow-Origin"))
+	}
+	if w.Header().Get("Content-Encoding") != "gzip" {
+		t.Errorf("Content-Encoding = %q, want gzip", w.Header().Get("Content-Encoding"))
+	}
+	zr, err := gzip.NewReader(w.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(zr)
+	if !strings.Contains(string(body), `"E56000901"`) {
+		t.Errorf("gzipped body: %.200s", body)
+	}
+	// Preflight.
+	r = httptest.NewRequest(http.MethodOptions, "/api/v1/postcodes", nil)
+	r.Header.Set("Origin", "https://example.org")
+	r.Header.Set("Access-Control-Request-Method", "POST")
+	r.Header.Set("Access-Control-Request-Headers", "Content-Type")
+	if w := serve(h, r); w.Code >= 300 || !strings.Contains(w.Header().Get("Access-Control-Allow-Methods"), "POST") {
+		t.Errorf("preflight: %d %v", w.Code, w.Header())
+	}
+	// No CORS when none is configured.
+	h = fixtureServer(t, Config{})
+	r = httptest.NewRequest(http.MethodGet, "/api/v1/lookup?lat=52.5&lon=-1.5", nil)
+	r.Header.Set("Origin", "https://example.org")
+	if got := serve(h, r).Header().Get("Access-Control-Allow-Origin"); got != "" {
+		t.Errorf("CORS without configuration: %q", got)
+	}
+}
+
+func TestOperationalEndpoints(t *testing.T) {
+	h := fixtureServer(t, Config{})
+	serve(h, httptest.NewRequest(http.MethodGet, "/api/v1/lookup?lat=52.5&lon=-1.5", nil))
+	serve(h, httptest.NewRequest(http.MethodGet, "/api/v1/lookup?lat=x&lon=-1.5", nil))
+	w := serve(h, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	body := w.Body.String()
+	for _, want := range []string{
+		`alliance_http_requests_total{method="GET",route="/api/v1/lookup",status="200"} 1`,
+		`alliance_http_requests_total{method="GET",route="/api/v1/lookup",status="400"} 1`,
+		`alliance_http_request_duration_seconds_bucket{route="/api/v1/lookup"`,
+		"go_goroutines",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	var ready struct {
+		Status, Dataset string
+		Postcodes       int
+	}
+	getJSON(t, h, "/readyz", 200, &ready)
+	if ready.Status != "ready" || ready.Dataset == "" || ready.Postcodes != 7 {
+		t.Errorf("readyz = %+v", ready)
+	}
+	getJSON(t, h, "/healthz", 200, nil)
+	unready := New(staticSource{nil}, Config{Logger: fixtureServer(t, Config{}).log})
+	if w := serve(unready, httptest.NewRequest(http.MethodGet, "/readyz", nil)); w.Code != http.StatusServiceUnavailable {
+		t.Errorf("readyz without a dataset: %d", w.Code)
+	}
+	if w := serve(unready, httptest.NewRequest(http.MethodGet, "/api/v1/lookup?lat=52.5&lon=-1.5", nil)); w.Code != http.StatusServiceUnavailable {
+		t.Errorf("lookup without a dataset: %d", w.Code)
 	}
 }

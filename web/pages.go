@@ -45,7 +45,7 @@ func (s *Server) pageRoutes(r chi.Router) {
 		// No directory listings: only files are served.
 		name := strings.TrimPrefix(r.URL.Path, "/static/")
 		if st, err := fs.Stat(static, name); err != nil || st.IsDir() {
-			s.notFoundPage(w, r)
+			fail(w, http.StatusNotFound, "route_not_found", "no such file: "+r.URL.Path)
 			return
 		}
 		w.Header().Set("Cache-Control", "public, max-age=3600")
@@ -64,8 +64,13 @@ func (s *Server) pageRoutes(r chi.Router) {
 // server only (and the tile server, when one is configured).
 func (s *Server) pageHeaders(next http.Handler) http.Handler {
 	img := "'self' data:"
-	if u, err := url.Parse(s.cfg.TilesURL); err == nil && u.Scheme != "" && u.Host != "" {
-		img += " " + u.Scheme + "://" + strings.NewReplacer("{s}", "*").Replace(u.Host)
+	// Leaflet's {s} subdomain placeholder becomes a CSP wildcard.
+	if u, err := url.Parse(strings.Replace(s.cfg.TilesURL, "{s}.", "sub.", 1)); err == nil && u.Scheme != "" && u.Host != "" {
+		host := u.Host
+		if strings.Contains(s.cfg.TilesURL, "{s}.") {
+			host = "*" + strings.TrimPrefix(host, "sub")
+		}
+		img += " " + u.Scheme + "://" + host
 	}
 	csp := "default-src 'self'; script-src 'self'; style-src 'self'; img-src " + img +
 		"; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -105,10 +110,6 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, t *template.Temp
 type errorData struct {
 	pageData
 	Heading, Message string
-}
-
-func (s *Server) notFoundPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, errorPage, http.StatusNotFound, errorData{s.basePage(s.src.Current(), "Page not found"), "Page not found", "There is no page at " + r.URL.Path + "."})
 }
 
 // pageError shows a directory error as an HTML page with the matching status.

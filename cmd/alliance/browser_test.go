@@ -133,6 +133,15 @@ func TestMapPageInBrowser(t *testing.T) {
 			t.Fatalf("the alliances were never drawn: %v", err)
 		}
 		b.screenshot(t, "1-start-desktop")
+		// Everything the first view loaded, as sent over the wire (gzip where it applies).
+		size, err := chromedp.Run(b.ctx, chromedp.Evaluate[float64](`performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource')).reduce(function (a, e) { return a + e.transferSize; }, 0)`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("first load transferred %.0f KB", size/1024)
+		if size > 500*1024 || size < 10*1024 {
+			t.Errorf("first load transferred %.0f KB; the budget is 500 KB", size/1024)
+		}
 		start := time.Now()
 		b.do(t, "search", chromedp.SendKeys(chromedp.CSS("#postcode"), "s1 2he"), chromedp.Click(chromedp.CSS("#search button[type=submit]")))
 		b.answerShows(t, "S1 2HE", "South Yorkshire and Bassetlaw")
@@ -195,6 +204,14 @@ func TestMapPageInBrowser(t *testing.T) {
 		b.screenshot(t, "6-Chesterfield-2021")
 	})
 
+	t.Run("location refused", func(t *testing.T) {
+		b.do(t, "open", chromedp.Navigate(s.base+"/"), chromedp.WaitVisible(chromedp.CSS("#locate")))
+		// As a browser does when the user says no.
+		b.eval(t, `navigator.geolocation.getCurrentPosition = function (ok, fail) { fail({code: 1, message: 'User denied Geolocation'}); }; true`)
+		b.do(t, "locate", chromedp.Click(chromedp.CSS("#locate")))
+		b.answerShows(t, "refused", "did not allow this page to use your location")
+	})
+
 	t.Run("Welsh postcode", func(t *testing.T) {
 		b.do(t, "open", chromedp.Navigate(s.base+"/?postcode=CF10%201AA"))
 		b.answerShows(t, "CF10 1AA", "England only")
@@ -230,4 +247,18 @@ func TestMapPageInBrowser(t *testing.T) {
 	for _, m := range b.console {
 		t.Errorf("console: %s", m)
 	}
+}
+
+// TestMapPageWhenTilesFail serves the map with a tile server that does not answer: the page
+// draws its own outlines and answers as before.
+func TestMapPageWhenTilesFail(t *testing.T) {
+	b := newBrowser(t)
+	bin, db := setup(t)
+	s := startServer(t, bin, db, "--tiles-url", "http://127.0.0.1:9/{z}/{x}/{y}.png", "--tiles-attribution", "nowhere")
+	b.do(t, "open", chromedp.Navigate(s.base+"/?postcode=M1%201AE"))
+	b.answerShows(t, "M1 1AE with failing tiles", "Greater Manchester")
+	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](`document.querySelectorAll('#map svg path').length > 20`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		t.Fatalf("no outlines drawn without tiles: %v", err)
+	}
+	b.screenshot(t, "9-tiles-failing")
 }

@@ -23,8 +23,8 @@
   window.allianceMap = map; // for the browser tests and the curious
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution('Boundaries: ONS, OGL v3.0');
-  if (mapEl.dataset.tilesUrl) {
-    L.tileLayer(mapEl.dataset.tilesUrl, { attribution: mapEl.dataset.tilesAttribution || '' }).addTo(map);
+  if (mapEl.dataset.tileTemplate) {
+    L.tileLayer(mapEl.dataset.tileTemplate, { attribution: mapEl.dataset.tilesAttribution || '' }).addTo(map);
   }
 
   var layers = { country: null, alliance: null, footprint: null, region: null };
