@@ -12,7 +12,7 @@ export CGO_ENABLED := 0
 SOURCES := $(shell find . -name '*.go' -not -path './node_modules/*') go.mod go.sum directory/schema.sql
 DATA_FILES := $(shell find $(DATA)/boundaries $(DATA)/postcodes -type f 2>/dev/null)
 
-.PHONY: run build test lint deps bench fuzz soak db web-assets clean
+.PHONY: run build test lint deps bench bench-short fuzz soak db web-assets clean
 
 run: $(BIN) $(DB)
 	$(BIN) serve --db $(DB)
@@ -61,9 +61,13 @@ deps:
 	check geo; check data geo; check directory geo data; check web directory geo data; \
 	exit $$bad
 
-# Regenerates docs/benchmarks.md (a few minutes; loopback only).
+# Regenerates docs/benchmarks.md, peers included (about 5 minutes; loopback only).
 bench:
 	bash bench/run.sh
+
+# The regression guard CI runs (also part of make test): index vs naive, same run.
+bench-short:
+	$(GO) test -count=1 -run TestIndexFasterThanNaive -v ./geo/
 
 # Each fuzz target in turn for FUZZTIME (default 60s; resolve issues after at least 5m).
 fuzz:
