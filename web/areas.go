@@ -107,12 +107,7 @@ func areaCode(r *http.Request) string {
 
 // handleAreaGeometry answers GET /api/v1/areas/{code}/geometry[?edition=&simplify=].
 func (s *Server) handleAreaGeometry(w http.ResponseWriter, r *http.Request) {
-	ed, err := editionParam(r, false)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	level, err := directory.ParseSimplify(r.URL.Query().Get("simplify"))
+	ed, level, err := geometryParams(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -133,12 +128,7 @@ func (s *Server) handleLayer(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusNotFound, "route_not_found", "layers are served as /api/v1/layers/{type}.geojson")
 		return
 	}
-	ed, err := editionParam(r, false)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	level, err := directory.ParseSimplify(r.URL.Query().Get("simplify"))
+	ed, level, err := geometryParams(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -149,6 +139,16 @@ func (s *Server) handleLayer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeGeoJSON(w, b)
+}
+
+// geometryParams reads ?edition= and ?simplify= of the geometry routes.
+func geometryParams(r *http.Request) (directory.Edition, int, error) {
+	ed, err := editionParam(r, false)
+	if err != nil {
+		return "", 0, err
+	}
+	level, err := directory.ParseSimplify(r.URL.Query().Get("simplify"))
+	return ed, level, err
 }
 
 func writeGeoJSON(w http.ResponseWriter, b []byte) {

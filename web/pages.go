@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"fmt"
 	"html/template"
@@ -52,7 +53,7 @@ func (s *Server) pageRoutes(r chi.Router) {
 		fileServer.ServeHTTP(w, r)
 	})
 	r.Group(func(r chi.Router) {
-		r.Use(s.pageHeaders)
+		r.Use(s.pageHeaders, s.pageSnapshot)
 		r.Get("/", s.handleMapPage)
 		r.Get("/alliances", s.handleAlliancesPage)
 		r.Get("/alliances/{code}", s.handleAreaPage(directory.CancerAlliance))
@@ -77,6 +78,18 @@ func (s *Server) pageHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Security-Policy", csp)
 		next.ServeHTTP(w, r)
+	})
+}
+
+// pageSnapshot pins one dataset snapshot to a page request, as withSnapshot does for the API.
+func (s *Server) pageSnapshot(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		snap := s.src.Current()
+		if snap == nil {
+			fail(w, http.StatusServiceUnavailable, "not_ready", "no dataset loaded")
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), snapshotKey, snap)))
 	})
 }
 
@@ -127,11 +140,7 @@ type mapData struct {
 }
 
 func (s *Server) handleMapPage(w http.ResponseWriter, r *http.Request) {
-	snap := s.src.Current()
-	if snap == nil {
-		fail(w, http.StatusServiceUnavailable, "not_ready", "no dataset loaded")
-		return
-	}
+	snap := snapshotFrom(r)
 	info, err := snap.Edition(directory.Edition(r.URL.Query().Get("edition")))
 	if err != nil {
 		info, _ = snap.Edition("")
@@ -158,11 +167,7 @@ type alliancesData struct {
 }
 
 func (s *Server) handleAlliancesPage(w http.ResponseWriter, r *http.Request) {
-	snap := s.src.Current()
-	if snap == nil {
-		fail(w, http.StatusServiceUnavailable, "not_ready", "no dataset loaded")
-		return
-	}
+	snap := snapshotFrom(r)
 	info, err := snap.Edition(directory.Edition(r.URL.Query().Get("edition")))
 	if err != nil {
 		s.pageError(w, r, err)
@@ -214,11 +219,7 @@ var typeTitles = map[directory.AreaType]string{
 // handleAreaPage shows an alliance (/alliances/{code}) or a footprint (/footprints/{code}).
 func (s *Server) handleAreaPage(kind directory.AreaType) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		snap := s.src.Current()
-		if snap == nil {
-			fail(w, http.StatusServiceUnavailable, "not_ready", "no dataset loaded")
-			return
-		}
+		snap := snapshotFrom(r)
 		d, err := snap.AreaDetail(areaCode(r), directory.Edition(r.URL.Query().Get("edition")))
 		if err != nil {
 			s.pageError(w, r, err)
