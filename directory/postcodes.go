@@ -4,9 +4,11 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // postcodeKey packs a normalised postcode into a sortable integer: the outward code padded with
@@ -205,70 +207,102 @@ func boolByte(v bool) byte {
 	return 0
 }
 
-// tableBuilder gathers decoded blocks into one sorted table.
-type tableBuilder struct {
-	t     PostcodeTable
-	index map[string]uint16
+// encodedBlock is one row of postcode_blocks, as read.
+type encodedBlock struct {
+	area string
+	rows int
+	data []byte
 }
 
 var errCorruptBlock = fmt.Errorf("corrupt postcode block")
 
-func (tb *tableBuilder) addBlock(b []byte) error {
-	n, k := binary.Uvarint(b)
-	if k <= 0 || n > math.MaxUint16 {
-		return errCorruptBlock
-	}
-	b = b[k:]
-	local := make([]uint16, n)
-	for i := range local {
-		l, k := binary.Uvarint(b)
-		if k <= 0 || uint64(len(b)-k) < l {
-			return errCorruptBlock
+// decodeBlocks builds the table from the blocks: first each block's string table, in order,
+// into one shared list; then the rows of every block, in parallel, each into its own place.
+// Blocks come in area order, which is key order, so the result is sorted.
+func decodeBlocks(blocks []encodedBlock) (*PostcodeTable, error) {
+	t := &PostcodeTable{}
+	index := map[string]uint16{}
+	locals := make([][]uint16, len(blocks))
+	bodies := make([][]byte, len(blocks))
+	offsets := make([]int, len(blocks)+1)
+	for bi, blk := range blocks {
+		b := blk.data
+		n, k := binary.Uvarint(b)
+		if k <= 0 || n > math.MaxUint16 {
+			return nil, fmt.Errorf("block %s: %w", blk.area, errCorruptBlock)
 		}
-		s := string(b[k : k+int(l)])
-		b = b[k+int(l):]
-		g, ok := tb.index[s]
-		if !ok {
-			if tb.index == nil {
-				tb.index = map[string]uint16{}
+		b = b[k:]
+		locals[bi] = make([]uint16, n)
+		for i := range locals[bi] {
+			l, k := binary.Uvarint(b)
+			if k <= 0 || uint64(len(b)-k) < l {
+				return nil, fmt.Errorf("block %s: %w", blk.area, errCorruptBlock)
 			}
-			if len(tb.t.strings) >= math.MaxUint16 {
-				return errCorruptBlock
+			s := string(b[k : k+int(l)])
+			b = b[k+int(l):]
+			g, ok := index[s]
+			if !ok {
+				if len(t.strings) >= math.MaxUint16 {
+					return nil, fmt.Errorf("block %s: %w", blk.area, errCorruptBlock)
+				}
+				g = uint16(len(t.strings))
+				t.strings = append(t.strings, s)
+				index[s] = g
 			}
-			g = uint16(len(tb.t.strings))
-			tb.t.strings = append(tb.t.strings, s)
-			tb.index[s] = g
+			locals[bi][i] = g
 		}
-		local[i] = g
-	}
-	rows, k := binary.Uvarint(b)
-	if k <= 0 || uint64(len(b)-k) != rows*postcodeRowBytes {
-		return errCorruptBlock
-	}
-	b = b[k:]
-	for i := uint64(0); i < rows; i++ {
-		r := postcodeRow{
-			key:     postcodeKey(binary.LittleEndian.Uint64(b)),
-			lon:     int32(binary.LittleEndian.Uint32(b[8:])),
-			lat:     int32(binary.LittleEndian.Uint32(b[12:])),
-			quality: b[16],
-			located: b[17] == 1,
+		rows, k := binary.Uvarint(b)
+		if k <= 0 || uint64(len(b)-k) != rows*postcodeRowBytes || int(rows) != blk.rows {
+			return nil, fmt.Errorf("block %s: %w", blk.area, errCorruptBlock)
 		}
+		bodies[bi] = b[k:]
+		offsets[bi+1] = offsets[bi] + int(rows)
+	}
+	t.rows = make([]postcodeRow, offsets[len(blocks)])
+	errs := make([]error, len(blocks))
+	var wg sync.WaitGroup
+	next := make(chan int, len(blocks))
+	for bi := range blocks {
+		next <- bi
+	}
+	close(next)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for bi := range next {
+				errs[bi] = decodeRows(bodies[bi], locals[bi], t.rows[offsets[bi]:offsets[bi+1]])
+			}
+		}()
+	}
+	wg.Wait()
+	for bi, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("block %s: %w", blocks[bi].area, err)
+		}
+	}
+	if !slices.IsSortedFunc(t.rows, func(a, b postcodeRow) int { return cmpKey(a.key, b.key) }) {
+		slices.SortFunc(t.rows, func(a, b postcodeRow) int { return cmpKey(a.key, b.key) })
+	}
+	return t, nil
+}
+
+func decodeRows(b []byte, local []uint16, out []postcodeRow) error {
+	for i := range out {
 		c, d := binary.LittleEndian.Uint16(b[18:]), binary.LittleEndian.Uint16(b[20:])
 		if int(c) >= len(local) || int(d) >= len(local) {
 			return errCorruptBlock
 		}
-		r.country, r.district = local[c], local[d]
-		tb.t.rows = append(tb.t.rows, r)
+		out[i] = postcodeRow{
+			key:      postcodeKey(binary.LittleEndian.Uint64(b)),
+			lon:      int32(binary.LittleEndian.Uint32(b[8:])),
+			lat:      int32(binary.LittleEndian.Uint32(b[12:])),
+			quality:  b[16],
+			located:  b[17] == 1,
+			country:  local[c],
+			district: local[d],
+		}
 		b = b[postcodeRowBytes:]
 	}
 	return nil
-}
-
-// table sorts the rows (blocks arrive in area order, which is nearly key order) and returns the table.
-func (tb *tableBuilder) table() *PostcodeTable {
-	if !slices.IsSortedFunc(tb.t.rows, func(a, b postcodeRow) int { return cmpKey(a.key, b.key) }) {
-		slices.SortFunc(tb.t.rows, func(a, b postcodeRow) int { return cmpKey(a.key, b.key) })
-	}
-	return &tb.t
 }

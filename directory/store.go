@@ -259,30 +259,27 @@ func (s *Snapshot) buildIndexes() error {
 }
 
 func (s *Snapshot) readPostcodes(ctx context.Context, db *sql.DB) error {
-	rows, err := db.QueryContext(ctx, `SELECT area, data FROM postcode_blocks ORDER BY area`)
+	rows, err := db.QueryContext(ctx, `SELECT area, rows, data FROM postcode_blocks ORDER BY area`)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	var total int64
-	if err := db.QueryRowContext(ctx, `SELECT coalesce(sum(rows), 0) FROM postcode_blocks`).Scan(&total); err != nil {
-		return err
-	}
-	tb := tableBuilder{t: PostcodeTable{rows: make([]postcodeRow, 0, total)}}
+	var blocks []encodedBlock
 	for rows.Next() {
-		var area string
-		var b []byte
-		if err := rows.Scan(&area, &b); err != nil {
+		var b encodedBlock
+		if err := rows.Scan(&b.area, &b.rows, &b.data); err != nil {
 			return err
 		}
-		if err := tb.addBlock(b); err != nil {
-			return fmt.Errorf("postcode block %s: %w", area, err)
-		}
+		blocks = append(blocks, b)
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	s.postcodes = tb.table()
+	t, err := decodeBlocks(blocks)
+	if err != nil {
+		return fmt.Errorf("%s: postcodes: %w", s.Path, err)
+	}
+	s.postcodes = t
 	return nil
 }
 

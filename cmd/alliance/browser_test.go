@@ -92,7 +92,7 @@ func (b *browser) do(t *testing.T, step string, actions ...chromedp.Action[chrom
 
 func (b *browser) screenshot(t *testing.T, name string) {
 	t.Helper()
-	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
