@@ -22,8 +22,9 @@ build: $(BIN)
 $(BIN): $(SOURCES) web-assets
 	$(GO) build -ldflags "-X main.version=$$(git describe --always --dirty 2>/dev/null || echo dev)" -o $@ ./cmd/alliance
 
-# The database is rebuilt when any source file is newer; a failed import keeps the old one.
-$(DB): $(DATA_FILES) | $(BIN)
+# The database is rebuilt when any source file, the schema or the list of editions is newer;
+# a failed import keeps the old one.
+$(DB): $(DATA_FILES) directory/schema.sql directory/sources.json | $(BIN)
 	@test -d "$(DATA)" || { echo "data directory $(DATA) not found: set DATA=… or ALLIANCE_DATA (see README)"; exit 1; }
 	$(BIN) import --data $(DATA) --db $(DB) > /dev/null
 db: $(DB)
