@@ -119,10 +119,10 @@ $(cat "$tmp/peers.md")
 |---|---|
 | index ≤ 100 ns per lookup, uniform points | see \`BenchmarkLocate/uniform\` above (about 30–40 ns) |
 | index ≤ 1 µs near boundaries | see \`BenchmarkLocate/boundary\` (about 120–260 ns) |
-| index ≥ 20× faster than PostGIS's set join | see the ratios in the peers table (about 15–80×; near boundaries the ratio is lowest) |
+| index ≥ 20× faster than PostGIS's set join | see the ratios in the peers table (15–25× near boundaries in the runs so far, 60–90× for uniform points) |
 | index build < 1 s, heap < 200 MB | \`BenchmarkNewIndex\`: about 0.1 s, 30 MB |
 | HTTP \`/api/v1/lookup\`, 1 connection, ≥ 2× faster than one PostGIS query per point | not met: the HTTP round trip itself (\`/healthz\`, p50 above) costs more than a PostGIS query over a Unix socket on this 2-core machine, where wrk and the server share the cores |
-| at 64 connections, lookup throughput ≥ 80 % of \`/healthz\` | see the load table (about 60 %: each lookup computes five layers with boundary distances and encodes about 1 KB of JSON) |
+| at 64 connections, lookup throughput ≥ 80 % of \`/healthz\` | see the load table (60–70 % in the runs so far, not met: each lookup computes five layers with boundary distances and encodes about 1 KB of JSON) |
 | batch: 1.49 M live English postcodes, CSV in and out, < 3 s | ${batch_ms} ms |
 | cold start < 1 s, resident memory < 300 MB | ${cold} ms; $((rss_load / 1024)) MB after the load test |
 MD
