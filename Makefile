@@ -47,6 +47,8 @@ $(VENDOR)/.stamp: package-lock.json
 
 test: $(BIN) lint deps
 	$(GO) test -count=1 ./...
+	@echo "Accuracy against ONS's postcode lookup (NSPL November 2021 sample):"
+	@set -o pipefail; $(GO) test -count=1 -run 'TestAccuracy|TestOSGBToWGS84AgainstNSPL' -v ./data/ ./directory/ | grep -E '_test.go:[0-9]+:|^(ok|FAIL|---)'
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
