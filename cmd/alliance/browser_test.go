@@ -92,6 +92,11 @@ func (b *browser) do(t *testing.T, step string, actions ...chromedp.Action[chrom
 
 func (b *browser) screenshot(t *testing.T, name string) {
 	t.Helper()
+	// Let the map settle: no zoom animation running, no layer still loading.
+	settled := `!window.allianceMap || (!allianceMap._animatingZoom && !allianceMap.pendingLayers)`
+	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](settled, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Logf("screenshot %s: the map did not settle: %v", name, err)
+	}
 	png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)

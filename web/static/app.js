@@ -65,7 +65,8 @@
     if (loadedLevel[name] === key) return Promise.resolve();
     loadedLevel[name] = key;
     var url = '/api/v1/layers/' + type + '.geojson?simplify=' + level + (type === 'country' ? '' : '&edition=' + ed);
-    return getJSON(url).then(function (r) {
+    map.pendingLayers = (map.pendingLayers || 0) + 1;
+    return getJSON(url).finally(function () { map.pendingLayers--; }).then(function (r) {
       if (r.status !== 200 || loadedLevel[name] !== key) return;
       if (layers[name]) map.removeLayer(layers[name]);
       var i = 0;
@@ -76,7 +77,9 @@
           if (label) lyr.bindTooltip(f.properties.name, { permanent: true, direction: 'center', className: 'area-label' });
         }
       }).addTo(map);
-      if (name === 'alliance' && layers.footprint) layers.footprint.bringToFront();
+      // Draw order, whichever layer arrives last: countries, alliances, outlines, the point.
+      if (layers.country) layers.country.bringToBack();
+      if (layers.footprint) layers.footprint.bringToFront();
       if (layers.region) layers.region.bringToFront();
       rehighlight();
     });
