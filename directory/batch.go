@@ -161,7 +161,7 @@ func (b *batcher) row(raw string) []string {
 	}
 	rec, found := b.s.postcodes.Find(pc.Normalised)
 	if !found || !rec.Located {
-		c := b.sector(pc.Sector, found)
+		c := b.approximate(pc, found)
 		if found && c[0] == "" {
 			if country, ok := b.s.countries.Area(rec.Country); ok {
 				c[0] = country.Name
@@ -203,38 +203,34 @@ func (b *batcher) row(raw string) []string {
 	return c
 }
 
-// sector answers a postcode without a location from its sector's majority areas.
-func (b *batcher) sector(sector string, known bool) []string {
+// approximate answers a postcode without a location from its sector (Snapshot.approximate),
+// once per sector in a batch.
+func (b *batcher) approximate(pc data.Postcode, found bool) []string {
 	c := b.cols[:]
-	key := fmt.Sprint(sector, known)
+	key := fmt.Sprint(pc.Sector, "|", found)
 	if cached, ok := b.sectors[key]; ok {
 		copy(c, cached)
 		return c
 	}
-	part, err := b.s.partial(sector, "sector", b.info)
+	ans, kind, err := b.s.approximate(pc, found, b.info)
 	switch {
-	case err != nil || part.Located == 0:
+	case err != nil:
 		c[8] = "postcode not found"
-		if known {
+		if found {
 			c[8] = "postcode has no location and neither has its sector"
 		}
 	default:
-		if len(part.Countries) > 0 {
-			c[0] = part.Countries[0].Name
+		if ans.Country != nil {
+			c[0] = ans.Country.Name
 		}
-		seen := map[AreaType]bool{}
-		for _, a := range part.Areas {
-			if seen[a.Type] {
-				continue
-			}
-			seen[a.Type] = true
-			switch a.Type {
+		for _, m := range ans.Areas {
+			switch m.Type {
 			case CancerAlliance:
-				c[1], c[2], c[7] = a.Code, a.Name, MatchSector
+				c[1], c[2], c[7] = m.Code, m.Name, kind
 			case b.info.Footprint():
-				c[3], c[4] = a.Code, a.Name
+				c[3], c[4] = m.Code, m.Name
 			case NHSRegion:
-				c[5], c[6] = a.Code, a.Name
+				c[5], c[6] = m.Code, m.Name
 			}
 		}
 		if c[1] == "" {

@@ -98,17 +98,34 @@ func (s *Snapshot) LookupPostcode(raw string, e Edition) (*PostcodeAnswer, error
 		}
 		return &PostcodeAnswer{Postcode: rec.Postcode, Location: "postcode", Quality: rec.Quality, District: rec.District, Answer: ans}, nil
 	}
+	ans, kind, err := s.approximate(pc, found, info)
+	if err != nil {
+		return nil, err
+	}
+	out := &PostcodeAnswer{Postcode: pc.Normalised, Location: kind, Answer: ans}
+	if found {
+		out.Quality, out.District = rec.Quality, rec.District
+	}
+	return out, nil
+}
+
+// approximate answers a postcode that has no location of its own (not live, or live without
+// a grid reference) from its sector: each area is the one most of the sector's postcodes lie
+// in, with its share, marked "sector". (Code-Point's rows without a grid reference carry no
+// district code either, so there is nothing finer to fall back on.)
+func (s *Snapshot) approximate(pc data.Postcode, found bool, info EditionInfo) (*Answer, string, error) {
+	const kind = MatchSector
 	part, err := s.partial(pc.Sector, "sector", info)
 	if err != nil || part.Located == 0 {
 		if found {
-			return nil, notFound("postcode_not_located", "%s is a live postcode without a grid reference, and no postcode of its sector %s has one", pc.Normalised, pc.Sector)
+			return nil, "", notFound("postcode_not_located", "%s is a live postcode without a grid reference, and no postcode of its sector %s has one", pc.Normalised, pc.Sector)
 		}
-		return nil, notFound("postcode_not_found", "%s is a valid postcode but is not a live postcode in Code-Point Open (October 2025): it may be new, terminated or mistyped", pc.Normalised)
+		return nil, "", notFound("postcode_not_found", "%s is a valid postcode but is not a live postcode in Code-Point Open (October 2025): it may be new, terminated or mistyped", pc.Normalised)
 	}
 	ans := &Answer{Lat: part.Centroid.Lat, Lon: part.Centroid.Lon, Edition: info.ID, Dataset: s.Checksum, Areas: []Match{}}
 	if len(part.Countries) > 0 {
 		c := part.Countries[0]
-		ans.Country = &CountryRef{Code: c.Code, Name: c.Name, Match: MatchSector}
+		ans.Country = &CountryRef{Code: c.Code, Name: c.Name, Match: kind}
 		ans.InEngland = c.Code == englandCode
 		if !ans.InEngland {
 			ans.Statement = statementFor(c.Code, c.Name)
@@ -119,15 +136,11 @@ func (s *Snapshot) LookupPostcode(raw string, e Edition) (*PostcodeAnswer, error
 		for _, a := range part.Areas { // largest first within each type
 			if !seen[a.Type] {
 				seen[a.Type] = true
-				ans.Areas = append(ans.Areas, Match{Area: a.Area, Match: MatchSector, Share: a.Share})
+				ans.Areas = append(ans.Areas, Match{Area: a.Area, Match: kind, Share: a.Share})
 			}
 		}
 	}
-	out := &PostcodeAnswer{Postcode: pc.Normalised, Location: "sector", Answer: ans}
-	if found {
-		out.Quality, out.District = rec.Quality, rec.District
-	}
-	return out, nil
+	return ans, kind, nil
 }
 
 // countryOf names a country by the ONS code the postcode data gives.
@@ -179,6 +192,11 @@ func (s *Snapshot) partial(q, kind string, info EditionInfo) (*PartialAnswer, er
 	if len(rows) == 0 {
 		return nil, &Error{Kind: ErrNotFound, Code: kind + "_not_found", Message: "no live postcode in " + kind + " " + q + " (Code-Point Open, October 2025)"}
 	}
+	return s.summarise(rows, q, kind, info), nil
+}
+
+// summarise describes a group of postcodes: where they are and which areas they fall in.
+func (s *Snapshot) summarise(rows []postcodeRow, q, kind string, info EditionInfo) *PartialAnswer {
 	ans := &PartialAnswer{Query: q, Kind: kind, Edition: info.ID, Postcodes: len(rows), Dataset: s.Checksum,
 		Countries: []AreaShare{}, Areas: []AreaShare{}}
 	type key struct {
@@ -217,7 +235,7 @@ func (s *Snapshot) partial(q, kind string, info EditionInfo) (*PartialAnswer, er
 		}
 	}
 	if ans.Located == 0 {
-		return ans, nil
+		return ans
 	}
 	ans.Centroid = &LatLon{Lat: round6(sumLat / float64(ans.Located)), Lon: round6(sumLon / float64(ans.Located))}
 	ans.BBox = []float64{round6(bound.Min[0]), round6(bound.Min[1]), round6(bound.Max[0]), round6(bound.Max[1])}
@@ -245,7 +263,7 @@ func (s *Snapshot) partial(q, kind string, info EditionInfo) (*PartialAnswer, er
 	}
 	slices.SortFunc(ans.Countries, order)
 	slices.SortFunc(ans.Areas, order)
-	return ans, nil
+	return ans
 }
 
 func round6(v float64) float64 { return math.Round(v*1e6) / 1e6 }
