@@ -97,21 +97,21 @@ func apiDocData() (apiDoc, []docOp, error) {
 	return d, ops, nil
 }
 
-// apiDocRoutes serves the document and its page.
+// apiDocRoutes serves the document and its page. The page's content is read from the
+// embedded document once, here at start-up; only the footer's dataset note is per request.
 func (s *Server) apiDocRoutes(r chi.Router) {
+	doc, ops, err := apiDocData()
+	if err != nil {
+		panic("web: the embedded openapi.json does not parse: " + err.Error())
+	}
+	paragraphs := strings.Split(doc.Info.Description, "\n\n")
 	r.Get("/api/openapi.json", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		w.Write(openAPI)
 	})
 	r.With(s.pageHeaders).Get("/api/docs", func(w http.ResponseWriter, r *http.Request) {
-		doc, ops, err := apiDocData()
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		d := apiDocsData{pageData: s.basePage(s.src.Current(), "API"), Doc: doc, Ops: ops,
-			Paragraphs: strings.Split(doc.Info.Description, "\n\n")}
+		d := apiDocsData{pageData: s.basePage(s.src.Current(), "API"), Doc: doc, Ops: ops, Paragraphs: paragraphs}
 		s.render(w, r, apiDocsPage, http.StatusOK, d)
 	})
 }
