@@ -12,7 +12,7 @@ export CGO_ENABLED := 0
 SOURCES := $(shell find . -name '*.go' -not -path './node_modules/*') go.mod go.sum directory/schema.sql
 DATA_FILES := $(shell find $(DATA)/boundaries $(DATA)/postcodes -type f 2>/dev/null)
 
-.PHONY: run build test lint deps bench bench-short fuzz soak db web-assets clean
+.PHONY: run build test lint deps bench bench-short fuzz soak race db web-assets clean
 
 run: $(BIN) $(DB)
 	$(BIN) serve --db $(DB)
@@ -78,6 +78,11 @@ fuzz:
 	  for t in $$($(GO) test -list 'Fuzz.*' $$pkg | grep ^Fuzz); do \
 	    echo "== $$pkg $$t"; $(GO) test -run XXX -fuzz "^$$t$$" -fuzztime $${FUZZTIME:-60s} $$pkg || exit 1; \
 	  done; done
+
+# The race detector on the code that shares state between goroutines (snapshot swaps, the
+# index, the rate limiter). It needs cgo, and modernc.org/sqlite under -race compiles slowly.
+race:
+	CGO_ENABLED=1 $(GO) test -race -count=1 -run 'Reload|RateLimit|ConditionalGet|Concurrent' ./directory/ ./web/ ./geo/
 
 # Two minutes at 64 connections against the real server: errors, memory growth, goroutine leaks.
 soak:

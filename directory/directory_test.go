@@ -2,6 +2,7 @@ package directory
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -42,5 +43,49 @@ func TestReloadKeepsServingOnBadFile(t *testing.T) {
 	}
 	if d.Current() == before {
 		t.Error("a good reload kept the old snapshot")
+	}
+}
+
+// TestConcurrentReload looks up from several goroutines while the directory reloads: every
+// answer comes whole from one snapshot (run it with -race: make race).
+func TestConcurrentReload(t *testing.T) {
+	db := fixtureDB(t)
+	d, err := New(context.Background(), db, DefaultOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			for {
+				select {
+				case <-done:
+					errs <- nil
+					return
+				default:
+				}
+				snap := d.Current()
+				a, err := snap.LookupPostcode("AA1 1AA", "")
+				if err == nil && a.Dataset != snap.Checksum {
+					err = errors.New("an answer names another dataset than its snapshot")
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for range 5 {
+		if err := d.Reload(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(done)
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }

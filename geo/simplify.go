@@ -2,54 +2,57 @@ package geo
 
 import (
 	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 	"github.com/paulmach/orb/simplify"
 )
 
-// SimplifyLayer simplifies every area of a layer with the Douglas–Peucker algorithm at a
-// tolerance of toleranceM metres, keeping the borders that neighbours share identical: each
-// ring is cut into arcs at the points where the set of areas along it changes, each arc is
-// simplified once, in one direction, with its end points fixed, and both neighbours reuse
-// the same simplified arc. So simplified neighbours have no gaps and no overlaps along their
-// common borders (where the source shares vertices exactly, as the ONS files do).
+// SimplifyLayer simplifies every area of a layer at a tolerance of toleranceM metres so that
+// the result still tiles the ground the way the input did: neighbours keep identical
+// borders (no gaps, no overlaps between them), and no simplified border crosses or swallows
+// another (two banks of a river stay apart, an island off a coast stays off it).
 //
-// Distances are measured in an equirectangular projection at the layer's mean latitude.
-// A ring that collapses below four points is dropped when it is an unshared island or lake,
-// and kept unsimplified otherwise (an area's only ring, or a ring a neighbour shares).
-// Coordinates are then rounded to digits decimal places (negative: not rounded), which keeps
-// shared arcs identical too. toleranceM <= 0 only rounds.
+// How:
+//
+//  1. Topology. Every ring is cut into arcs at its junctions: the vertices where three or
+//     more distinct edges meet, or where the number of rings using the edge changes. An
+//     arc is stored once, in a canonical direction, however many rings use it; a ring is
+//     a list of arcs, each walked forwards or backwards. This relies on neighbours sharing
+//     their common borders vertex for vertex (bit-identical coordinates), which the ONS
+//     layers do (TestRealBordersShareVertices checks every reference layer).
+//  2. Douglas–Peucker (orb's) simplifies each arc once, with its end points fixed, in an
+//     equirectangular projection at the layer's mean latitude (x scaled by cos(latitude),
+//     111,195 m per degree): no kept vertex moves, and no dropped vertex lies farther than
+//     about toleranceM from the simplified arc.
+//  3. Repair. A simplified segment conflicts when it crosses or touches another segment
+//     anywhere but at a common end point (folding back on its neighbour included, which
+//     is how a ring collapses), or when a kept vertex of any arc lies in the region
+//     between the segment and the stretch of original arc it replaces (Saalfeld's test:
+//     the shortcut would move that vertex to the other side). Each conflicting segment
+//     gets back the original vertex farthest from it, and the test is repeated until no
+//     conflict is left or only original edges conflict (a flaw of the input itself).
+//  4. Assembly. Rings are rebuilt from their arcs; coordinates are rounded to digits
+//     decimal places (negative: not rounded) before the repair tests, so the tests see
+//     what is served, and repeated consecutive points are dropped. An unshared ring (an
+//     island or lake no neighbour touches) is dropped when it has collapsed or encloses
+//     less than (toleranceM/2)² on the ground, unless it is the outer ring of the area's
+//     only remaining polygon: no area is ever lost (at worst its largest polygon is kept
+//     unsimplified).
+//
+// toleranceM <= 0 only rounds. The input is not modified.
 func SimplifyLayer(areas []orb.MultiPolygon, toleranceM float64, digits int) []orb.MultiPolygon {
 	t := newTopology(areas)
-	out := make([]orb.MultiPolygon, len(areas))
-	for i, mp := range areas {
-		var res orb.MultiPolygon
-		for _, poly := range mp {
-			var np orb.Polygon
-			for r, ring := range poly {
-				nr := t.simplifyRing(ring, toleranceM, digits)
-				if len(nr) < 4 {
-					if r > 0 && !t.shared(ring) {
-						continue // a lake too small to draw
-					}
-					if r == 0 && !t.shared(ring) && len(mp) > 1 {
-						np = nil // an island too small to draw
-						break
-					}
-					nr = roundRing(ring, digits)
-				}
-				np = append(np, nr)
-			}
-			if len(np) > 0 {
-				res = append(res, np)
-			}
-		}
-		if len(res) == 0 { // never lose an area: keep its largest polygon as it was
-			res = orb.MultiPolygon{largest(mp, digits)}
-		}
-		out[i] = res
+	ls := t.arcsOf(areas, digits)
+	tol := toleranceM / MetresPerDegree // in projected degrees
+	for _, a := range ls.arcs {
+		a.simplify(tol)
 	}
-	return out
+	if tol > 0 {
+		ls.repair()
+	}
+	return ls.assemble(areas, toleranceM, t.xScale, digits)
 }
 
 type edgeKey [4]float64
@@ -66,17 +69,10 @@ type topology struct {
 	uses   map[edgeKey]int
 	degree map[orb.Point]int
 	xScale float64 // cos(mean latitude)
-	arcs   map[arcKey]orb.LineString
-}
-
-type arcKey struct {
-	first, second, last orb.Point
-	n                   int
-	tol                 float64
 }
 
 func newTopology(areas []orb.MultiPolygon) *topology {
-	t := &topology{uses: map[edgeKey]int{}, degree: map[orb.Point]int{}, arcs: map[arcKey]orb.LineString{}}
+	t := &topology{uses: map[edgeKey]int{}, degree: map[orb.Point]int{}}
 	var latSum float64
 	var n int
 	seen := map[edgeKey]bool{}
@@ -108,93 +104,424 @@ func newTopology(areas []orb.MultiPolygon) *topology {
 	return t
 }
 
-func (t *topology) shared(ring orb.Ring) bool {
-	for i := 0; i+1 < len(ring); i++ {
-		if t.uses[keyOf(ring[i], ring[i+1])] > 1 {
-			return true
-		}
-	}
-	return false
-}
-
-// junction reports whether the ring must be cut at vertex i (prev and next are its neighbours
-// in the ring): three or more distinct edges meet there, or the edges on either side are
-// shared by different numbers of rings.
+// junction reports whether a ring must be cut at v (prev and next are its neighbours in the
+// ring): three or more distinct edges meet there, or the edges on either side are shared by
+// different numbers of rings.
 func (t *topology) junction(prev, v, next orb.Point) bool {
 	return t.degree[v] > 2 || t.uses[keyOf(prev, v)] != t.uses[keyOf(v, next)]
 }
 
-func (t *topology) simplifyRing(ring orb.Ring, tol float64, digits int) orb.Ring {
-	pts := dedupe(ring)
-	n := len(pts) // open ring: pts[0] != pts[n-1]
-	if n < 3 {
+// arc is a stretch of border between two junctions, in its canonical direction.
+type arc struct {
+	pts    []orb.Point // original coordinates
+	out    []orb.Point // pts rounded for output
+	scaled []orb.Point // pts projected (x scaled by cos(mean latitude)) for distances
+	keep   []int       // indices of the kept points, ascending, first 0 and last len(pts)-1
+	rings  int         // rings using it: more than one means a shared border
+}
+
+type arcRef struct {
+	id  int
+	rev bool
+}
+
+type arcKey struct {
+	first, second, last orb.Point
+	n                    int
+}
+
+// layerArcs is a layer cut into arcs: rings[area][polygon][ring] lists the ring's arcs
+// (nil for a ring of fewer than three distinct points).
+type layerArcs struct {
+	arcs  []*arc
+	rings [][][][]arcRef
+}
+
+func (t *topology) arcsOf(areas []orb.MultiPolygon, digits int) *layerArcs {
+	ls := &layerArcs{rings: make([][][][]arcRef, len(areas))}
+	byKey := map[arcKey]int{}
+	for i, mp := range areas {
+		ls.rings[i] = make([][][]arcRef, len(mp))
+		for p, poly := range mp {
+			ls.rings[i][p] = make([][]arcRef, len(poly))
+			for r, ring := range poly {
+				pts := dedupe(ring)
+				n := len(pts) // open ring: pts[0] != pts[n-1]
+				if n < 3 {
+					continue
+				}
+				var cuts []int
+				for v := range n {
+					if t.junction(pts[(v+n-1)%n], pts[v], pts[(v+1)%n]) {
+						cuts = append(cuts, v)
+					}
+				}
+				if len(cuts) == 0 {
+					// A ring nobody else touches, or wholly shared (an enclave): start it at
+					// its smallest vertex so that both sides cut it at the same place.
+					cuts = []int{smallest(pts)}
+				}
+				refs := make([]arcRef, 0, len(cuts))
+				for c := range cuts {
+					from, to := cuts[c], cuts[(c+1)%len(cuts)]
+					if to <= from {
+						to += n
+					}
+					line := make([]orb.Point, 0, to-from+1)
+					for v := from; v <= to; v++ {
+						line = append(line, pts[v%n])
+					}
+					rev := canonicalReversed(line)
+					if rev {
+						slices.Reverse(line)
+					}
+					k := arcKey{line[0], line[1], line[len(line)-1], len(line)}
+					id, ok := byKey[k]
+					if !ok {
+						id = len(ls.arcs)
+						byKey[k] = id
+						ls.arcs = append(ls.arcs, newArc(line, t.xScale, digits))
+					}
+					ls.arcs[id].rings++
+					refs = append(refs, arcRef{id, rev})
+				}
+				ls.rings[i][p][r] = refs
+			}
+		}
+	}
+	return ls
+}
+
+// canonicalReversed reports whether the arc runs against its canonical direction: from the
+// smaller end point, or for a closed arc, towards the smaller second point. So the two
+// neighbours walking a border in opposite directions store the same arc.
+func canonicalReversed(line []orb.Point) bool {
+	first, last := line[0], line[len(line)-1]
+	if first != last {
+		return less(last, first)
+	}
+	return len(line) > 2 && less(line[len(line)-2], line[1])
+}
+
+func newArc(pts []orb.Point, xScale float64, digits int) *arc {
+	a := &arc{pts: pts, out: make([]orb.Point, len(pts)), scaled: make([]orb.Point, len(pts))}
+	for i, p := range pts {
+		a.out[i] = roundPoint(p, digits)
+		a.scaled[i] = orb.Point{p[0] * xScale, p[1]}
+	}
+	return a
+}
+
+// simplify keeps the points Douglas–Peucker keeps at tol (projected degrees).
+func (a *arc) simplify(tol float64) {
+	n := len(a.pts)
+	all := func() {
+		a.keep = make([]int, n)
+		for i := range a.keep {
+			a.keep[i] = i
+		}
+	}
+	if tol <= 0 || n <= 2 {
+		all()
+		return
+	}
+	kept := simplify.DouglasPeucker(tol).LineString(slices.Clone(orb.LineString(a.scaled)))
+	// orb returns the kept points, not their indices; they are exact copies, in order.
+	a.keep = make([]int, 0, len(kept))
+	j := 0
+	for _, p := range kept {
+		for j < n && a.scaled[j] != p {
+			j++
+		}
+		if j == n {
+			all()
+			return
+		}
+		a.keep = append(a.keep, j)
+		j++
+	}
+	a.keep[0], a.keep[len(a.keep)-1] = 0, n-1
+}
+
+// farthest is the original point between kept indices i and j (j > i+1) farthest from the
+// segment joining them.
+func (a *arc) farthest(i, j int) int {
+	best, bestD := i+1, -1.0
+	for k := i + 1; k < j; k++ {
+		if d := planar.DistanceFromSegmentSquared(a.scaled[i], a.scaled[j], a.scaled[k]); d > bestD {
+			best, bestD = k, d
+		}
+	}
+	return best
+}
+
+// segment is the s-th kept segment of an arc, in output coordinates.
+type segment struct {
+	arc, s int
+	p, q   orb.Point
+}
+
+// repair adds original points back to conflicting segments until none conflicts.
+func (ls *layerArcs) repair() {
+	for range 100 {
+		marked := ls.conflicts()
+		added := false
+		for id, segs := range marked {
+			a := ls.arcs[id]
+			var extra []int
+			for _, s := range segs {
+				if i, j := a.keep[s], a.keep[s+1]; j > i+1 {
+					extra = append(extra, a.farthest(i, j))
+				}
+			}
+			if len(extra) > 0 {
+				a.keep = append(a.keep, extra...)
+				slices.Sort(a.keep)
+				a.keep = slices.Compact(a.keep)
+				added = true
+			}
+		}
+		if !added {
+			return
+		}
+	}
+}
+
+// conflicts lists, per arc, the kept segments that cross or touch another segment, or
+// whose shortcut region holds a kept vertex.
+func (ls *layerArcs) conflicts() map[int][]int {
+	var segs []segment
+	b := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
+	for id, a := range ls.arcs {
+		for s := 0; s+1 < len(a.keep); s++ {
+			p, q := a.out[a.keep[s]], a.out[a.keep[s+1]]
+			if p == q {
+				continue
+			}
+			segs = append(segs, segment{id, s, p, q})
+			b = b.Extend(p).Extend(q)
+		}
+	}
+	if len(segs) == 0 {
 		return nil
 	}
-	var cuts []int
-	for i := 0; i < n; i++ {
-		if t.junction(pts[(i+n-1)%n], pts[i], pts[(i+1)%n]) {
-			cuts = append(cuts, i)
+	g := newSegGrid(b, len(segs))
+	for k, sg := range segs {
+		g.addSeg(k, sg.p, sg.q)
+	}
+	for _, a := range ls.arcs {
+		for _, i := range a.keep {
+			g.addPoint(a.out[i])
 		}
 	}
-	if len(cuts) == 0 {
-		// A ring nobody else touches, or wholly shared (an enclave): start it at its
-		// smallest vertex so that both sides cut it at the same place.
-		cuts = []int{smallest(pts)}
+	bad := map[[2]int]bool{}
+	mark := func(sg segment) { bad[[2]int{sg.arc, sg.s}] = true }
+	// Crossings and touches: each pair is tested in the one cell holding the low corner
+	// of the overlap of the two bounding boxes.
+	for c, ks := range g.segCells {
+		cx, cy := c%g.nx, c/g.nx
+		for x := 0; x < len(ks); x++ {
+			s1 := segs[ks[x]]
+			for y := x + 1; y < len(ks); y++ {
+				s2 := segs[ks[y]]
+				lx := math.Max(math.Min(s1.p[0], s1.q[0]), math.Min(s2.p[0], s2.q[0]))
+				ly := math.Max(math.Min(s1.p[1], s1.q[1]), math.Min(s2.p[1], s2.q[1]))
+				if g.cellX(lx) != cx || g.cellY(ly) != cy {
+					continue
+				}
+				if segmentsConflict(s1.p, s1.q, s2.p, s2.q) {
+					mark(s1)
+					mark(s2)
+				}
+			}
+		}
 	}
-	var out orb.Ring
-	for c := range cuts {
-		from, to := cuts[c], cuts[(c+1)%len(cuts)]
-		if to <= from {
-			to += n
+	// Saalfeld's test: no kept vertex may lie between a shortcut and what it replaces.
+	for _, sg := range segs {
+		a := ls.arcs[sg.arc]
+		i, j := a.keep[sg.s], a.keep[sg.s+1]
+		if j <= i+1 {
+			continue
 		}
-		arc := make(orb.LineString, 0, to-from+1)
-		for i := from; i <= to; i++ {
-			arc = append(arc, pts[i%n])
+		region := make(orb.Ring, 0, j-i+2)
+		region = append(append(region, a.out[i:j+1]...), a.out[i])
+		for _, v := range g.pointsIn(region.Bound()) {
+			if v != sg.p && v != sg.q && planar.RingContains(region, v) {
+				mark(sg)
+				break
+			}
 		}
-		s := t.simplifyArc(arc, tol, digits)
-		if len(out) > 0 {
-			s = s[1:] // the joint is already there
-		}
-		out = append(out, s...)
 	}
-	if len(out) > 0 && out[0] != out[len(out)-1] {
-		out = append(out, out[0])
+	out := map[int][]int{}
+	for k := range bad {
+		out[k[0]] = append(out[k[0]], k[1])
 	}
 	return out
 }
 
-// simplifyArc simplifies an arc in its canonical direction, so that the neighbour walking it
-// the other way gets the same points, reversed.
-func (t *topology) simplifyArc(arc orb.LineString, tol float64, digits int) orb.LineString {
-	rev := less(arc[len(arc)-1], arc[0]) ||
-		(arc[len(arc)-1] == arc[0] && len(arc) > 2 && less(arc[len(arc)-2], arc[1]))
-	canon := arc
-	if rev {
-		canon = reversed(arc)
+// segmentsConflict reports whether segments pq and rs meet anywhere but at a common end
+// point; two segments sharing an end point conflict when they overlap along a line.
+func segmentsConflict(p, q, r, s orb.Point) bool {
+	if (p == r && q == s) || (p == s && q == r) {
+		return true
 	}
-	k := arcKey{canon[0], canon[min(1, len(canon)-1)], canon[len(canon)-1], len(canon), tol}
-	s, ok := t.arcs[k]
-	if !ok {
-		s = canon.Clone()
-		if tol > 0 && len(s) > 2 {
-			for i := range s {
-				s[i][0] *= t.xScale
-			}
-			s = simplify.DouglasPeucker(tol / MetresPerDegree).Simplify(s).(orb.LineString)
-			for i := range s {
-				s[i][0] /= t.xScale
-			}
-			s[0], s[len(s)-1] = canon[0], canon[len(canon)-1] // exact joints, whatever the scaling did
+	if p == r || p == s || q == r || q == s {
+		var o, a, c orb.Point // o the common point, a and c the other ends
+		switch {
+		case p == r:
+			o, a, c = p, q, s
+		case p == s:
+			o, a, c = p, q, r
+		case q == r:
+			o, a, c = q, p, s
+		default:
+			o, a, c = q, p, r
 		}
-		for i := range s {
-			s[i] = roundPoint(s[i], digits)
+		return orient(o, a, c) == 0 && (a[0]-o[0])*(c[0]-o[0])+(a[1]-o[1])*(c[1]-o[1]) > 0
+	}
+	d1, d2 := orient(r, s, p), orient(r, s, q)
+	d3, d4 := orient(p, q, r), orient(p, q, s)
+	if ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0)) {
+		return true
+	}
+	return (d1 == 0 && onSegment(r, s, p)) || (d2 == 0 && onSegment(r, s, q)) ||
+		(d3 == 0 && onSegment(p, q, r)) || (d4 == 0 && onSegment(p, q, s))
+}
+
+// orient is twice the signed area of triangle abc: > 0 when c lies left of ab.
+func orient(a, b, c orb.Point) float64 {
+	return (b[0]-a[0])*(c[1]-a[1]) - (b[1]-a[1])*(c[0]-a[0])
+}
+
+// onSegment reports whether c, collinear with ab, lies on the segment ab.
+func onSegment(a, b, c orb.Point) bool {
+	return math.Min(a[0], b[0]) <= c[0] && c[0] <= math.Max(a[0], b[0]) &&
+		math.Min(a[1], b[1]) <= c[1] && c[1] <= math.Max(a[1], b[1])
+}
+
+// segGrid buckets segments (by bounding box) and points into uniform cells.
+type segGrid struct {
+	b         orb.Bound
+	nx, ny    int
+	invW      float64
+	invH      float64
+	segCells  map[int][]int
+	pointCell map[int][]orb.Point
+}
+
+func newSegGrid(b orb.Bound, n int) *segGrid {
+	w, h := math.Max(b.Max[0]-b.Min[0], 1e-9), math.Max(b.Max[1]-b.Min[1], 1e-9)
+	side := math.Sqrt(w * h / float64(n))
+	g := &segGrid{b: b, segCells: map[int][]int{}, pointCell: map[int][]orb.Point{}}
+	g.nx = max(1, min(4096, int(w/side)))
+	g.ny = max(1, min(4096, int(h/side)))
+	g.invW, g.invH = float64(g.nx)/w, float64(g.ny)/h
+	return g
+}
+
+func (g *segGrid) cellX(x float64) int {
+	return max(0, min(g.nx-1, int((x-g.b.Min[0])*g.invW)))
+}
+
+func (g *segGrid) cellY(y float64) int {
+	return max(0, min(g.ny-1, int((y-g.b.Min[1])*g.invH)))
+}
+
+func (g *segGrid) addSeg(k int, p, q orb.Point) {
+	x0, x1 := g.cellX(math.Min(p[0], q[0])), g.cellX(math.Max(p[0], q[0]))
+	y0, y1 := g.cellY(math.Min(p[1], q[1])), g.cellY(math.Max(p[1], q[1]))
+	for y := y0; y <= y1; y++ {
+		for x := x0; x <= x1; x++ {
+			g.segCells[y*g.nx+x] = append(g.segCells[y*g.nx+x], k)
 		}
-		t.arcs[k] = s
 	}
-	if rev {
-		return reversed(s)
+}
+
+func (g *segGrid) addPoint(p orb.Point) {
+	c := g.cellY(p[1])*g.nx + g.cellX(p[0])
+	g.pointCell[c] = append(g.pointCell[c], p)
+}
+
+// pointsIn lists the points in the cells that b overlaps (a superset of those in b).
+func (g *segGrid) pointsIn(b orb.Bound) []orb.Point {
+	var out []orb.Point
+	for y := g.cellY(b.Min[1]); y <= g.cellY(b.Max[1]); y++ {
+		for x := g.cellX(b.Min[0]); x <= g.cellX(b.Max[0]); x++ {
+			for _, p := range g.pointCell[y*g.nx+x] {
+				if b.Contains(p) {
+					out = append(out, p)
+				}
+			}
+		}
 	}
-	return s.Clone()
+	return out
+}
+
+// ring rebuilds a ring from its arcs' kept points, without repeated consecutive points,
+// closed; shared reports whether another ring uses any of its arcs.
+func (ls *layerArcs) ring(refs []arcRef) (out orb.Ring, shared bool) {
+	for _, ref := range refs {
+		a := ls.arcs[ref.id]
+		shared = shared || a.rings > 1
+		for k := range a.keep {
+			i := a.keep[k]
+			if ref.rev {
+				i = a.keep[len(a.keep)-1-k]
+			}
+			if p := a.out[i]; len(out) == 0 || out[len(out)-1] != p {
+				out = append(out, p)
+			}
+		}
+	}
+	if len(out) > 1 && out[0] == out[len(out)-1] {
+		out = out[:len(out)-1]
+	}
+	if len(out) < 3 {
+		return nil, shared
+	}
+	return append(out, out[0]), shared
+}
+
+func (ls *layerArcs) assemble(areas []orb.MultiPolygon, toleranceM, xScale float64, digits int) []orb.MultiPolygon {
+	minArea := toleranceM * toleranceM / 4 // m²
+	m2PerDeg2 := MetresPerDegree * MetresPerDegree * xScale
+	out := make([]orb.MultiPolygon, len(areas))
+	for i, mp := range areas {
+		var res orb.MultiPolygon
+		for p, poly := range mp {
+			var np orb.Polygon
+			for r, ring := range poly {
+				refs := ls.rings[i][p][r]
+				if refs == nil {
+					if r == 0 {
+						break // a degenerate outer ring: the polygon has no ground
+					}
+					continue
+				}
+				nr, shared := ls.ring(refs)
+				small := nr == nil || (toleranceM > 0 && math.Abs(ringArea(nr))*m2PerDeg2 < minArea)
+				if small && !shared {
+					if r == 0 {
+						break // an island too small to draw (the area keeps at least one polygon)
+					}
+					continue // a lake too small to draw
+				}
+				if nr == nil {
+					// Only a degenerate input can collapse a shared ring: keep it as it was.
+					nr = roundRing(ring, digits)
+				}
+				np = append(np, nr)
+			}
+			if len(np) > 0 {
+				res = append(res, np)
+			}
+		}
+		if len(res) == 0 { // never lose an area: keep its largest polygon as it was
+			res = orb.MultiPolygon{largest(mp, digits)}
+		}
+		out[i] = res
+	}
+	return out
 }
 
 func less(a, b orb.Point) bool { return a[0] < b[0] || (a[0] == b[0] && a[1] < b[1]) }
@@ -207,14 +534,6 @@ func smallest(pts []orb.Point) int {
 		}
 	}
 	return best
-}
-
-func reversed(ls orb.LineString) orb.LineString {
-	out := make(orb.LineString, len(ls))
-	for i, p := range ls {
-		out[len(ls)-1-i] = p
-	}
-	return out
 }
 
 // dedupe drops repeated consecutive points and the closing point.

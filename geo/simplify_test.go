@@ -3,6 +3,7 @@ package geo
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -102,7 +103,9 @@ func TestSimplifyLayerSharedBorder(t *testing.T) {
 	west = append(west, border...)
 	west = append(west, orb.Point{-1, 1}, orb.Point{-1, 0})
 	east := orb.Ring{{1, 0}, {1, 1}}
-	east = append(east, reversed(border)...)
+	back := slices.Clone(border)
+	slices.Reverse(back)
+	east = append(east, back...)
 	east = append(east, orb.Point{1, 0})
 	areas := []orb.MultiPolygon{{{west}}, {{east}}}
 	for _, tol := range []float64{10, 100, 1000, 5000} {

@@ -10,7 +10,10 @@ import (
 // TestRealBordersShareVertices checks what Neighbours and SimplifyLayer rely on: in every
 // real layer, neighbours share their common borders vertex for vertex (bit-identical
 // coordinates), so an edge that only one area uses is on the layer's outline (the coast or
-// the border with Scotland and Wales), never beside another area.
+// the border with Scotland and Wales), not beside another area. Measured: of 542–11,418
+// km of shared border per layer, at most 5 m of unshared edge lies within 1 m of another
+// area (2018 CCGs: one 0.8 m edge in east London; 2023 ICBs: one 5 m edge at the mouth of
+// the Axe), where two coasts nearly touch. The test allows 1 m of such edge per 100 km.
 func TestRealBordersShareVertices(t *testing.T) {
 	for _, l := range realLayers(t) {
 		t.Run(l.name, func(t *testing.T) {
@@ -47,7 +50,7 @@ func TestRealBordersShareVertices(t *testing.T) {
 						besideM += m
 						beside++
 						if beside <= 3 {
-							t.Errorf("edge %v–%v of area %d is within 1 m of area %d but not shared", a, b, areas[0], h.Area)
+							t.Logf("edge %v–%v of area %d is within 1 m of area %d but not shared", a, b, areas[0], h.Area)
 						}
 						break
 					}
@@ -55,6 +58,9 @@ func TestRealBordersShareVertices(t *testing.T) {
 			}
 			t.Logf("%d edges: shared borders %.0f km, outline %.0f km, unshared beside a neighbour %.3f km (%d edges)",
 				len(owner), sharedM/1000, outlineM/1000, besideM/1000, beside)
+			if besideM > sharedM*1e-5 {
+				t.Errorf("%.0f m of unshared edges lie beside a neighbour (of %.0f km shared): borders are not shared vertex for vertex", besideM, sharedM/1000)
+			}
 		})
 	}
 }

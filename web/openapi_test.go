@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -428,7 +427,7 @@ func TestOpenAPIResponses(t *testing.T) {
 			t.Errorf("only %d requests", len(tests))
 		}
 		if t.Failed() {
-			fmt.Println("answered:", statuses)
+			t.Logf("statuses answered: %v", statuses)
 		}
 	})
 }
