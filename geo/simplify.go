@@ -127,7 +127,7 @@ type arcRef struct {
 
 type arcKey struct {
 	first, second, last orb.Point
-	n                    int
+	n                   int
 }
 
 // layerArcs is a layer cut into arcs: rings[area][polygon][ring] lists the ring's arcs
