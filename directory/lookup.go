@@ -225,5 +225,5 @@ func (s *Snapshot) Area(code string, e Edition) (*Layer, Area, error) {
 	if len(in) > 0 {
 		return nil, Area{}, notFound("area_not_in_edition", "area %s is not in edition %s; it is in %v", code, info.ID, in)
 	}
-	return nil, Area{}, notFound("area_not_found", "no area has code %q", code)
+	return nil, Area{}, notFound("area_not_found", "no area has code %q", clip(code, 40))
 }

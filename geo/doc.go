@@ -43,6 +43,17 @@
 // not wrap at the antimeridian and degrades near the poles, which is fine for England
 // and wrong for a layer crossing longitude 180.
 //
+// # Measures and shapes
+//
+//   - AreaKm2 and Centroid: area on the WGS84 ellipsoid and the area-weighted centroid,
+//     both through the ellipsoid's cylindrical equal-area projection.
+//   - Neighbours: the areas of a layer sharing at least one edge, bit for bit.
+//   - Sample and OverlapShares: how much of each area of one layer lies in each area of
+//     another, estimated from a lattice of equal-area points (no polygon clipping).
+//   - SimplifyLayer: Douglas–Peucker simplification of a whole layer that keeps shared
+//     borders identical and never makes borders cross, so the result tiles the ground as
+//     the input did.
+//
 // # How
 //
 // Each area's edges are bucketed into horizontal bands, so a point-in-area test reads only

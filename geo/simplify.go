@@ -32,14 +32,14 @@ import (
 //     between the segment and the stretch of original arc it replaces (Saalfeld's test:
 //     the shortcut would move that vertex to the other side). Each conflicting segment
 //     gets back the original vertex farthest from it, and the test is repeated until no
-//     conflict is left or only original edges conflict (a flaw of the input itself).
+//     conflict is left or only original edges conflict (a flaw of the input itself), at
+//     most 100 rounds (the reference layers need fewer than ten).
 //  4. Assembly. Rings are rebuilt from their arcs; coordinates are rounded to digits
 //     decimal places (negative: not rounded) before the repair tests, so the tests see
 //     what is served, and repeated consecutive points are dropped. An unshared ring (an
 //     island or lake no neighbour touches) is dropped when it has collapsed or encloses
-//     less than (toleranceM/2)² on the ground, unless it is the outer ring of the area's
-//     only remaining polygon: no area is ever lost (at worst its largest polygon is kept
-//     unsimplified).
+//     less than (toleranceM/2)² on the ground. No area is ever lost: when every polygon of
+//     an area would go, its largest is kept unsimplified.
 //
 // toleranceM <= 0 only rounds. The input is not modified.
 func SimplifyLayer(areas []orb.MultiPolygon, toleranceM float64, digits int) []orb.MultiPolygon {
@@ -72,10 +72,17 @@ type topology struct {
 }
 
 func newTopology(areas []orb.MultiPolygon) *topology {
-	t := &topology{uses: map[edgeKey]int{}, degree: map[orb.Point]int{}}
+	n := 0
+	for _, mp := range areas {
+		for _, poly := range mp {
+			for _, ring := range poly {
+				n += len(ring)
+			}
+		}
+	}
+	t := &topology{uses: make(map[edgeKey]int, n), degree: make(map[orb.Point]int, n)}
 	var latSum float64
-	var n int
-	seen := map[edgeKey]bool{}
+	n = 0
 	for _, mp := range areas {
 		for _, poly := range mp {
 			for _, ring := range poly {
@@ -85,9 +92,7 @@ func newTopology(areas []orb.MultiPolygon) *topology {
 						continue
 					}
 					k := keyOf(a, b)
-					t.uses[k]++
-					if !seen[k] {
-						seen[k] = true
+					if t.uses[k]++; t.uses[k] == 1 {
 						t.degree[a]++
 						t.degree[b]++
 					}
@@ -290,7 +295,12 @@ func (ls *layerArcs) repair() {
 // conflicts lists, per arc, the kept segments that cross or touch another segment, or
 // whose shortcut region holds a kept vertex.
 func (ls *layerArcs) conflicts() map[int][]int {
-	var segs []segment
+	n := 0
+	for _, a := range ls.arcs {
+		n += len(a.keep)
+	}
+	segs := make([]segment, 0, n)
+	pts := make([]orb.Point, 0, n)
 	b := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
 	for id, a := range ls.arcs {
 		for s := 0; s+1 < len(a.keep); s++ {
@@ -301,25 +311,21 @@ func (ls *layerArcs) conflicts() map[int][]int {
 			segs = append(segs, segment{id, s, p, q})
 			b = b.Extend(p).Extend(q)
 		}
+		for _, i := range a.keep {
+			pts = append(pts, a.out[i])
+		}
 	}
 	if len(segs) == 0 {
 		return nil
 	}
-	g := newSegGrid(b, len(segs))
-	for k, sg := range segs {
-		g.addSeg(k, sg.p, sg.q)
-	}
-	for _, a := range ls.arcs {
-		for _, i := range a.keep {
-			g.addPoint(a.out[i])
-		}
-	}
+	g := newSegGrid(b, segs, pts)
 	bad := map[[2]int]bool{}
 	mark := func(sg segment) { bad[[2]int{sg.arc, sg.s}] = true }
 	// Crossings and touches: each pair is tested in the one cell holding the low corner
 	// of the overlap of the two bounding boxes.
-	for c, ks := range g.segCells {
+	for c := range g.nx * g.ny {
 		cx, cy := c%g.nx, c/g.nx
+		ks := g.segIdx[g.segStart[c]:g.segStart[c+1]]
 		for x := 0; x < len(ks); x++ {
 			s1 := segs[ks[x]]
 			for y := x + 1; y < len(ks); y++ {
@@ -337,20 +343,22 @@ func (ls *layerArcs) conflicts() map[int][]int {
 		}
 	}
 	// Saalfeld's test: no kept vertex may lie between a shortcut and what it replaces.
+	var region orb.Ring
 	for _, sg := range segs {
 		a := ls.arcs[sg.arc]
 		i, j := a.keep[sg.s], a.keep[sg.s+1]
 		if j <= i+1 {
 			continue
 		}
-		region := make(orb.Ring, 0, j-i+2)
-		region = append(append(region, a.out[i:j+1]...), a.out[i])
-		for _, v := range g.pointsIn(region.Bound()) {
+		region = append(append(region[:0], a.out[i:j+1]...), a.out[i])
+		rb := region.Bound()
+		g.eachPoint(rb, func(v orb.Point) bool {
 			if v != sg.p && v != sg.q && planar.RingContains(region, v) {
 				mark(sg)
-				break
+				return false
 			}
-		}
+			return true
+		})
 	}
 	out := map[int][]int{}
 	for k := range bad {
@@ -399,23 +407,49 @@ func onSegment(a, b, c orb.Point) bool {
 		math.Min(a[1], b[1]) <= c[1] && c[1] <= math.Max(a[1], b[1])
 }
 
-// segGrid buckets segments (by bounding box) and points into uniform cells.
+// segGrid buckets segments (by bounding box) and points into uniform cells, about one
+// segment per cell; cell c holds segIdx[segStart[c]:segStart[c+1]] and
+// pts[ptStart[c]:ptStart[c+1]].
 type segGrid struct {
-	b         orb.Bound
-	nx, ny    int
-	invW      float64
-	invH      float64
-	segCells  map[int][]int
-	pointCell map[int][]orb.Point
+	b                 orb.Bound
+	nx, ny            int
+	invW, invH        float64
+	segStart, ptStart []int32
+	segIdx            []int32
+	pts               []orb.Point
 }
 
-func newSegGrid(b orb.Bound, n int) *segGrid {
+func newSegGrid(b orb.Bound, segs []segment, pts []orb.Point) *segGrid {
 	w, h := math.Max(b.Max[0]-b.Min[0], 1e-9), math.Max(b.Max[1]-b.Min[1], 1e-9)
-	side := math.Sqrt(w * h / float64(n))
-	g := &segGrid{b: b, segCells: map[int][]int{}, pointCell: map[int][]orb.Point{}}
-	g.nx = max(1, min(4096, int(w/side)))
-	g.ny = max(1, min(4096, int(h/side)))
+	side := math.Sqrt(w * h / float64(len(segs)))
+	g := &segGrid{b: b}
+	g.nx = max(1, min(2048, int(w/side)))
+	g.ny = max(1, min(2048, int(h/side)))
 	g.invW, g.invH = float64(g.nx)/w, float64(g.ny)/h
+	n := g.nx * g.ny
+	// Two passes each: count per cell, then fill.
+	g.segStart = make([]int32, n+1)
+	g.eachSegCell(segs, func(_, c int) { g.segStart[c+1]++ })
+	for c := range n {
+		g.segStart[c+1] += g.segStart[c]
+	}
+	g.segIdx = make([]int32, g.segStart[n])
+	fill := slices.Clone(g.segStart[:n])
+	g.eachSegCell(segs, func(k, c int) { g.segIdx[fill[c]] = int32(k); fill[c]++ })
+	g.ptStart = make([]int32, n+1)
+	for _, p := range pts {
+		g.ptStart[g.cell(p)+1]++
+	}
+	for c := range n {
+		g.ptStart[c+1] += g.ptStart[c]
+	}
+	g.pts = make([]orb.Point, len(pts))
+	copy(fill, g.ptStart[:n])
+	for _, p := range pts {
+		c := g.cell(p)
+		g.pts[fill[c]] = p
+		fill[c]++
+	}
 	return g
 }
 
@@ -427,34 +461,33 @@ func (g *segGrid) cellY(y float64) int {
 	return max(0, min(g.ny-1, int((y-g.b.Min[1])*g.invH)))
 }
 
-func (g *segGrid) addSeg(k int, p, q orb.Point) {
-	x0, x1 := g.cellX(math.Min(p[0], q[0])), g.cellX(math.Max(p[0], q[0]))
-	y0, y1 := g.cellY(math.Min(p[1], q[1])), g.cellY(math.Max(p[1], q[1]))
-	for y := y0; y <= y1; y++ {
-		for x := x0; x <= x1; x++ {
-			g.segCells[y*g.nx+x] = append(g.segCells[y*g.nx+x], k)
+func (g *segGrid) cell(p orb.Point) int { return g.cellY(p[1])*g.nx + g.cellX(p[0]) }
+
+// eachSegCell calls f for every segment k and every cell c its bounding box overlaps.
+func (g *segGrid) eachSegCell(segs []segment, f func(k, c int)) {
+	for k, sg := range segs {
+		x0, x1 := g.cellX(math.Min(sg.p[0], sg.q[0])), g.cellX(math.Max(sg.p[0], sg.q[0]))
+		y0, y1 := g.cellY(math.Min(sg.p[1], sg.q[1])), g.cellY(math.Max(sg.p[1], sg.q[1]))
+		for y := y0; y <= y1; y++ {
+			for x := x0; x <= x1; x++ {
+				f(k, y*g.nx+x)
+			}
 		}
 	}
 }
 
-func (g *segGrid) addPoint(p orb.Point) {
-	c := g.cellY(p[1])*g.nx + g.cellX(p[0])
-	g.pointCell[c] = append(g.pointCell[c], p)
-}
-
-// pointsIn lists the points in the cells that b overlaps (a superset of those in b).
-func (g *segGrid) pointsIn(b orb.Bound) []orb.Point {
-	var out []orb.Point
+// eachPoint calls f for the points inside b until f returns false.
+func (g *segGrid) eachPoint(b orb.Bound, f func(orb.Point) bool) {
 	for y := g.cellY(b.Min[1]); y <= g.cellY(b.Max[1]); y++ {
 		for x := g.cellX(b.Min[0]); x <= g.cellX(b.Max[0]); x++ {
-			for _, p := range g.pointCell[y*g.nx+x] {
-				if b.Contains(p) {
-					out = append(out, p)
+			c := y*g.nx + x
+			for _, p := range g.pts[g.ptStart[c]:g.ptStart[c+1]] {
+				if b.Contains(p) && !f(p) {
+					return
 				}
 			}
 		}
 	}
-	return out
 }
 
 // ring rebuilds a ring from its arcs' kept points, without repeated consecutive points,

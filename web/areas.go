@@ -72,7 +72,12 @@ func (s *Server) handleAreas(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	t := directory.AreaType(strings.TrimSpace(r.URL.Query().Get("type")))
+	raw, err := optionalParam(r, "type")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	t := directory.AreaType(raw)
 	if t == "" {
 		s.writeError(w, r, errBadRequest("missing_parameter", `parameter "type" is required: one of cancer-alliance, stp, icb, ccg, sub-icb, nhs-region, country`))
 		return
@@ -147,7 +152,11 @@ func geometryParams(r *http.Request) (directory.Edition, int, error) {
 	if err != nil {
 		return "", 0, err
 	}
-	level, err := directory.ParseSimplify(r.URL.Query().Get("simplify"))
+	raw, err := optionalParam(r, "simplify")
+	if err != nil {
+		return "", 0, err
+	}
+	level, err := directory.ParseSimplify(raw)
 	return ed, level, err
 }
 

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 
+	"github.com/go-chi/chi/v5"
 	"github.com/nhs-geo/alliance/directory"
 )
 
@@ -68,4 +70,50 @@ func fail(w http.ResponseWriter, status int, code, msg string) {
 // errBadRequest is a client error found while reading the request.
 func errBadRequest(code, msg string) error {
 	return &directory.Error{Kind: directory.ErrInvalid, Code: code, Message: msg}
+}
+
+// notFoundRoute answers a path no route serves (404).
+func notFoundRoute(w http.ResponseWriter, r *http.Request) {
+	fail(w, http.StatusNotFound, "route_not_found", "no such route: "+clipHeader(r.URL.Path))
+}
+
+// methodNotAllowed answers a method the path does not serve (405), with the Allow header
+// listing those it does (HEAD wherever GET is).
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	path := r.URL.RawPath
+	if path == "" {
+		path = r.URL.Path
+	}
+	allow := s.allowedMethods(path)
+	w.Header().Set("Allow", strings.Join(allow, ", "))
+	fail(w, http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed on "+clipHeader(r.URL.Path)+"; use "+strings.Join(allow, " or "))
+}
+
+// allowedMethods lists the methods served at path. It matches against a flat copy of the
+// routes (built once, from chi.Walk): chi's own Match on the nested routers says yes to
+// every method at a sub-router's mount point.
+func (s *Server) allowedMethods(path string) []string {
+	s.allowOnce.Do(func() {
+		flat := chi.NewRouter()
+		noop := http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})
+		chi.Walk(s.router, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+			route = strings.ReplaceAll(route, "/*/", "/")
+			flat.Method(method, route, noop)
+			if trimmed := strings.TrimSuffix(route, "/"); trimmed != "" && trimmed != route {
+				flat.Method(method, trimmed, noop) // a sub-router's root answers without the slash too
+			}
+			return nil
+		})
+		s.allowFlat = flat
+	})
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if s.allowFlat.Match(chi.NewRouteContext(), m, path) {
+			allow = append(allow, m)
+			if m == http.MethodGet {
+				allow = append(allow, http.MethodHead)
+			}
+		}
+	}
+	return allow
 }

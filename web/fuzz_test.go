@@ -25,19 +25,21 @@ func checkResponse(t *testing.T, what string, w *httptest.ResponseRecorder) {
 	}
 }
 
-// FuzzQuery sends arbitrary query strings and path segments to every GET endpoint: never a
-// 5xx, always JSON errors.
+// FuzzQuery sends arbitrary query strings and path segments to every GET endpoint of the
+// API: never a 5xx, always JSON errors.
 func FuzzQuery(f *testing.F) {
 	for _, seed := range [][2]string{
 		{"lat=53.38&lon=-1.47", "S12HE"}, {"lat=NaN&lon=1e999", "s1 2he"}, {"lat=53;lon=1", "S18"},
 		{"edition=all&lat=53&lon=-1", "S18%201"}, {"lat=%zz", "%00"}, {"lat=0x10&lon=-0", "GIR0AA"},
+		{"type=icb&edition=2021&simplify=1000", "E56000901"}, {"simplify=50&simplify=x", "icb"}, {"type=country", "cancer-alliance"},
 	} {
 		f.Add(seed[0], seed[1])
 	}
 	h := fixtureServer(f, Config{})
 	f.Fuzz(func(t *testing.T, query, segment string) {
 		seg := url.PathEscape(segment)
-		for _, path := range []string{"/api/v1/lookup", "/api/v1/postcodes/" + seg, "/api/v1/outcodes/" + seg, "/api/v1/sectors/" + seg} {
+		for _, path := range []string{"/api/v1/lookup", "/api/v1/postcodes/" + seg, "/api/v1/outcodes/" + seg, "/api/v1/sectors/" + seg,
+			"/api/v1/editions", "/api/v1/areas", "/api/v1/areas/" + seg, "/api/v1/areas/" + seg + "/geometry", "/api/v1/layers/" + seg + ".geojson"} {
 			r := httptest.NewRequest(http.MethodGet, "/", nil)
 			r.URL.Path, r.URL.RawPath, r.URL.RawQuery = path, "", query
 			if u, err := url.Parse(path + "?" + query); err == nil {

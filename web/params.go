@@ -34,9 +34,25 @@ func floatParam(r *http.Request, name string, min, max float64) (float64, error)
 	return v, nil
 }
 
+// optionalParam reads a parameter that may be absent ("") but not repeated: a second value
+// is a 400, so that no value is silently ignored.
+func optionalParam(r *http.Request, name string) (string, error) {
+	vals := r.URL.Query()[name]
+	if len(vals) > 1 {
+		return "", errBadRequest("invalid_parameter", fmt.Sprintf("parameter %q is given %d times", name, len(vals)))
+	}
+	if len(vals) == 0 {
+		return "", nil
+	}
+	return strings.TrimSpace(vals[0]), nil
+}
+
 // editionParam reads ?edition=, "" meaning the default. allowAll admits "all".
 func editionParam(r *http.Request, allowAll bool) (directory.Edition, error) {
-	e := strings.TrimSpace(r.URL.Query().Get("edition"))
+	e, err := optionalParam(r, "edition")
+	if err != nil {
+		return "", err
+	}
 	if e == "all" && allowAll {
 		return "all", nil
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -44,6 +45,9 @@ type Server struct {
 	log    *slog.Logger
 	router chi.Router
 	m      *metrics
+
+	allowOnce sync.Once // allowFlat: the routes flattened, for the Allow header of a 405
+	allowFlat *chi.Mux
 }
 
 // New builds the server and its routes.
@@ -72,12 +76,9 @@ func (s *Server) routes() chi.Router {
 	r.Use(middleware.RequestID, s.requestIDHeader, securityHeaders, s.recoverer, s.accessLog, s.m.instrument)
 	r.Use(middleware.Timeout(s.cfg.RequestTimeout))
 	r.Use(middleware.Compress(5, "application/json", "application/geo+json", "text/html", "text/css", "text/javascript", "application/javascript", "image/svg+xml", "text/plain"))
-	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-		fail(w, http.StatusNotFound, "route_not_found", "no such route: "+r.URL.Path)
-	})
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		fail(w, http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed on "+r.URL.Path)
-	})
+	r.Use(middleware.GetHead) // HEAD wherever GET is
+	r.NotFound(notFoundRoute)
+	r.MethodNotAllowed(s.methodNotAllowed)
 
 	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
