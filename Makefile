@@ -9,7 +9,8 @@ BIN := bin/alliance
 STATICCHECK_VERSION := v0.8.2
 export CGO_ENABLED := 0
 
-SOURCES := $(shell find . -name '*.go' -not -path './node_modules/*') go.mod go.sum directory/schema.sql
+SOURCES := $(shell find . -name '*.go' -not -path './node_modules/*') go.mod go.sum directory/schema.sql directory/sources.json \
+  $(shell find web/templates web/static web/openapi.json -type f -not -path 'web/static/vendor/*')
 DATA_FILES := $(shell find $(DATA)/boundaries $(DATA)/postcodes -type f 2>/dev/null)
 
 .PHONY: run build test lint deps bench bench-short fuzz soak race db web-assets clean
@@ -30,18 +31,27 @@ $(DB): $(DATA_FILES) directory/schema.sql directory/sources.json | $(BIN)
 db: $(DB)
 
 # Front-end libraries come from npm (package-lock.json) and are copied into the embedded
-# folder web/static/vendor, never committed. nhsuk-frontend's web font lives on an NHS host:
-# its @font-face rules are dropped, so pages use the Arial fallback and fetch nothing outside.
+# folder web/static/vendor, never committed (only its README.txt is, so the embed compiles on a
+# fresh clone). npm ci runs only when node_modules is missing or older than the lock file.
+# nhsuk-frontend's web font lives on an NHS host: its @font-face rules are dropped, so pages
+# use the Arial fallback and fetch nothing outside the server.
 VENDOR := web/static/vendor
 NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 web-assets: $(VENDOR)/.stamp
-$(VENDOR)/.stamp: package-lock.json
+node_modules/.package-lock.json: package-lock.json package.json
 	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+$(VENDOR)/.stamp: node_modules/.package-lock.json Makefile
 	rm -rf $(VENDOR)/leaflet $(VENDOR)/nhsuk
 	mkdir -p $(VENDOR)/leaflet $(VENDOR)/nhsuk
-	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css $(VENDOR)/leaflet/
+	sed -e 's#^//\# sourceMappingURL=.*##' node_modules/leaflet/dist/leaflet.js > $(VENDOR)/leaflet/leaflet.js
+	cp node_modules/leaflet/dist/leaflet.css $(VENDOR)/leaflet/
 	cp -r node_modules/leaflet/dist/images $(VENDOR)/leaflet/
-	sed -e 's/@font-face{[^}]*}//g' -e 's#url(/assets/#url(/static/vendor/nhsuk/assets/#g' $(NHSUK)/nhsuk-frontend.min.css > $(VENDOR)/nhsuk/nhsuk-frontend.min.css
+	sed -e 's/@font-face{[^}]*}//g' -e 's/Frutiger W01,//g' -e 's#url(/assets/#url(/static/vendor/nhsuk/assets/#g' \
+	  -e 's#/\*\# sourceMappingURL=[^*]*\*/##' \
+	  $(NHSUK)/nhsuk-frontend.min.css > $(VENDOR)/nhsuk/nhsuk-frontend.min.css
+	! grep -Eo 'url\((https?:)?//[^)]*\)' $(VENDOR)/nhsuk/nhsuk-frontend.min.css $(VENDOR)/leaflet/leaflet.css
+	sed -e 's#//\# sourceMappingURL=.*##' $(NHSUK)/nhsuk-frontend.min.js > $(VENDOR)/nhsuk/nhsuk-frontend.min.js
 	cp -r $(NHSUK)/assets $(VENDOR)/nhsuk/
 	touch $@
 

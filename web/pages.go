@@ -23,7 +23,34 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 var pageFuncs = template.FuncMap{
-	"percent": func(v float64) string { return fmt.Sprintf("%.0f%%", v*100) },
+	"percent":  func(v float64) string { return fmt.Sprintf("%.0f%%", v*100) },
+	"typeName": func(t directory.AreaType) string { return typeTitles[t] },
+	"count": func(v any) string {
+		switch n := v.(type) {
+		case int:
+			return thousands(fmt.Sprint(n))
+		case float64:
+			return thousands(fmt.Sprintf("%.0f", n))
+		}
+		return fmt.Sprint(v)
+	},
+}
+
+// thousands puts commas in a whole number: 96966 → 96,966.
+func thousands(digits string) string {
+	neg := strings.HasPrefix(digits, "-")
+	digits = strings.TrimPrefix(digits, "-")
+	var b strings.Builder
+	for i, c := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
 }
 
 // page parses the layout with one content template.
@@ -97,8 +124,14 @@ func (s *Server) pageSnapshot(next http.Handler) http.Handler {
 type pageData struct {
 	Title       string
 	Map         bool
+	NavItems    []navItem
 	DataNote    string
 	Attribution []string
+}
+
+type navItem struct {
+	Href, Text string
+	Current    bool
 }
 
 func (s *Server) basePage(snap *directory.Snapshot, title string) pageData {
@@ -106,7 +139,16 @@ func (s *Server) basePage(snap *directory.Snapshot, title string) pageData {
 	if snap != nil {
 		note += "; imported " + snap.ImportedAt + ", dataset " + snap.Checksum
 	}
-	return pageData{Title: title, DataNote: note, Attribution: directory.Attribution}
+	current := map[string]string{"Map": "/", "API": "/api/docs"}[title]
+	if current == "" {
+		current = "/alliances"
+	}
+	var nav []navItem
+	for _, n := range []navItem{{Href: "/", Text: "Map"}, {Href: "/alliances", Text: "All Cancer Alliances"}, {Href: "/api/docs", Text: "API"}} {
+		n.Current = n.Href == current
+		nav = append(nav, n)
+	}
+	return pageData{Title: title, NavItems: nav, DataNote: note, Attribution: directory.Attribution}
 }
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, t *template.Template, status int, data any) {
@@ -133,10 +175,20 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 
 type mapData struct {
 	pageData
-	Editions                   []directory.EditionInfo
+	EditionOptions             []editionOption
 	Edition                    directory.Edition
+	EditionInfo                directory.EditionInfo
 	Postcode                   string
 	TilesURL, TilesAttribution string
+}
+
+// editionOption is one choice of the map's edition picker; the page shows the chosen
+// edition's title and caveats, and its script swaps them when the choice changes.
+type editionOption struct {
+	ID           directory.Edition
+	Label, Title string
+	Notes        string // the caveats, one per line
+	Selected     bool
 }
 
 func (s *Server) handleMapPage(w http.ResponseWriter, r *http.Request) {
@@ -145,9 +197,19 @@ func (s *Server) handleMapPage(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		info, _ = snap.Edition("")
 	}
-	d := mapData{pageData: s.basePage(snap, "Map"), Editions: snap.Editions, Edition: info.ID,
+	d := mapData{pageData: s.basePage(snap, "Map"), Edition: info.ID, EditionInfo: info,
 		Postcode: r.URL.Query().Get("postcode"), TilesURL: s.cfg.TilesURL, TilesAttribution: s.cfg.TilesAttribution}
 	d.Map = true
+	// Newest first: the default edition is the one most people want.
+	for i := len(snap.Editions) - 1; i >= 0; i-- {
+		e := snap.Editions[i]
+		label := string(e.ID)
+		if e.ID == snap.DefaultEdition {
+			label += " (newest)"
+		}
+		d.EditionOptions = append(d.EditionOptions, editionOption{ID: e.ID, Label: label, Title: e.Title,
+			Notes: strings.Join(e.Caveats, "\n"), Selected: e.ID == info.ID})
+	}
 	s.render(w, r, mapPage, http.StatusOK, d)
 }
 
@@ -206,14 +268,23 @@ type containsGroup struct {
 type areaData struct {
 	pageData
 	Kind, Intro string
+	IsAlliance  bool
 	Edition     directory.Edition
+	EditionInfo directory.EditionInfo
 	D           *directory.AreaDetail
 	Contains    []containsGroup
 }
 
 var typeTitles = map[directory.AreaType]string{
 	directory.CancerAlliance: "Cancer Alliance", directory.STP: "STP / ICS footprint", directory.ICB: "Integrated Care Board",
-	directory.CCG: "Clinical Commissioning Groups", directory.SubICB: "Sub-ICB locations", directory.NHSRegion: "NHS region",
+	directory.CCG: "Clinical Commissioning Group", directory.SubICB: "Sub-ICB location", directory.NHSRegion: "NHS region",
+}
+
+// containsTitles head the lists of what an area contains.
+var containsTitles = map[directory.AreaType]string{
+	directory.STP: "ICS footprints (STPs) in it", directory.ICB: "ICS footprints (Integrated Care Boards) in it",
+	directory.CCG: "Clinical Commissioning Groups (CCGs) in it", directory.SubICB: "Sub-ICB locations in it",
+	directory.CancerAlliance: "Cancer Alliances in it",
 }
 
 // handleAreaPage shows an alliance (/alliances/{code}) or a footprint (/footprints/{code}).
@@ -230,11 +301,12 @@ func (s *Server) handleAreaPage(kind directory.AreaType) http.HandlerFunc {
 			s.pageError(w, r, errNotFoundPage(fmt.Sprintf("%s is a %s, not a %s", d.Code, d.Type, typeTitles[kind])))
 			return
 		}
-		ad := areaData{pageData: s.basePage(snap, d.Name), Kind: typeTitles[d.Type], Edition: d.Edition, D: d}
+		info, _ := snap.Edition(d.Edition)
+		ad := areaData{pageData: s.basePage(snap, d.Name), Kind: typeTitles[d.Type], IsAlliance: isAlliance, Edition: d.Edition, EditionInfo: info, D: d}
 		if isAlliance {
-			ad.Intro = d.Name + " is one of the Cancer Alliances of England: it brings together the hospitals, GP practices, councils, charities and people with experience of cancer in this area to improve cancer care."
+			ad.Intro = d.Name + " is one of the Cancer Alliances of England. A Cancer Alliance brings together the hospitals, GP practices, councils, charities and people with experience of cancer in its area, to plan cancer services and improve early diagnosis, treatment and care."
 		} else {
-			ad.Intro = d.Name + " is an Integrated Care System footprint: the area for which the NHS, councils and partners plan health and care together."
+			ad.Intro = d.Name + " is the footprint of an Integrated Care System (ICS): the area for which the NHS, councils and their partners plan health and care together. Before 2022 these footprints were called Sustainability and Transformation Partnerships (STPs); since July 2022 each is run by an Integrated Care Board (ICB)."
 		}
 		byType := map[directory.AreaType][]directory.Overlap{}
 		var order []directory.AreaType
@@ -245,7 +317,11 @@ func (s *Server) handleAreaPage(kind directory.AreaType) http.HandlerFunc {
 			byType[c.Type] = append(byType[c.Type], c)
 		}
 		for _, t := range order {
-			ad.Contains = append(ad.Contains, containsGroup{Title: typeTitles[t] + " in it", Areas: byType[t]})
+			title := containsTitles[t]
+			if title == "" {
+				title = typeTitles[t] + " in it"
+			}
+			ad.Contains = append(ad.Contains, containsGroup{Title: title, Areas: byType[t]})
 		}
 		s.render(w, r, areaPage, http.StatusOK, ad)
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"io/fs"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -17,12 +18,12 @@ func TestPages(t *testing.T) {
 		status int
 		want   []string
 	}{
-		{"/", 200, []string{`id="postcode"`, `aria-live="polite"`, `<option value="2023" selected>`, "Royal Mail copyright", "/static/app.js"}},
-		{"/?edition=2021", 200, []string{`<option value="2021" selected>`}},
+		{"/", 200, []string{`id="postcode"`, `aria-live="polite"`, `<option value="2023" selected`, `nhsuk-init.js`, `aria-current="page"`, "Royal Mail copyright", "/static/app.js"}},
+		{"/?edition=2021", 200, []string{`<option value="2021" selected`, `id="show-regions" name="regions" type="checkbox" value="1" form="search" disabled`}},
 		{"/alliances", 200, []string{"2 alliances", "West Alliance", "East Alliance", "NHS North Integrated Care Board", "Middle", "A <strong>Cancer Alliance</strong>", "Office for National Statistics"}},
 		{"/alliances?edition=2021", 200, []string{"2 alliances", "the NHS region (2023 boundaries)", "North Footprint"}},
-		{"/alliances/E56000901", 200, []string{"West Alliance", "Integrated Care Board in it", "East Alliance", "/?code=E56000901", "2021"}},
-		{"/footprints/E54000903", 200, []string{"NHS North Integrated Care Board", "Integrated Care System footprint"}},
+		{"/alliances/E56000901", 200, []string{"West Alliance", "ICS footprints (Integrated Care Boards) in it", "Each Cancer Alliance covers", "East Alliance", "/?code=E56000901", "2021"}},
+		{"/footprints/E54000903", 200, []string{"NHS North Integrated Care Board", "footprint of an Integrated Care System"}},
 		{"/footprints/E54000901?edition=2021", 200, []string{"North Footprint"}},
 		{"/alliances/E54000903", 404, []string{"is a icb, not a Cancer Alliance"}},
 		{"/alliances/E00000000", 404, []string{"no area has code"}},
@@ -128,4 +129,55 @@ func luminance(c [3]float64) float64 {
 func contrast(a, b [3]float64) float64 {
 	la, lb := luminance(a), luminance(b)
 	return (math.Max(la, lb) + 0.05) / (math.Min(la, lb) + 0.05)
+}
+
+func TestThousands(t *testing.T) {
+	for in, want := range map[string]string{"0": "0", "999": "999", "1000": "1,000", "96966": "96,966", "1234567": "1,234,567", "-1500": "-1,500"} {
+		if got := thousands(in); got != want {
+			t.Errorf("thousands(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+// TestStaticAssetsStayLocal checks that no style sheet the pages load points outside the
+// server (nhsuk-frontend's web font lives on an NHS host: the build drops its @font-face).
+func TestStaticAssetsStayLocal(t *testing.T) {
+	if _, err := fs.Stat(staticFS, "static/vendor/nhsuk/nhsuk-frontend.min.css"); err != nil {
+		t.Skip("web/static/vendor is empty on a fresh clone: run `make web-assets` to check the npm assets")
+	}
+	external := regexp.MustCompile(`(?i)url\(\s*['"]?(https?:)?//|@import|@font-face`)
+	err := fs.WalkDir(staticFS, "static", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".css") {
+			return err
+		}
+		b, err := staticFS.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if m := external.Find(b); m != nil {
+			t.Errorf("%s refers outside the server: %q", path, m)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"static/app.js", "static/nhsuk-init.js"} {
+		b, _ := staticFS.ReadFile(path)
+		if regexp.MustCompile(`https?://`).Match(b) {
+			t.Errorf("%s names an outside address", path)
+		}
+	}
+}
+
+func TestMapPageEditionPicker(t *testing.T) {
+	h := fixtureServer(t, Config{})
+	body := serve(h, httptest.NewRequest(http.MethodGet, "/?edition=2021", nil)).Body.String()
+	first, second := strings.Index(body, `<option value="2023"`), strings.Index(body, `<option value="2021"`)
+	if first < 0 || second < 0 || first > second {
+		t.Error("the edition picker does not list the newest edition first")
+	}
+	if !strings.Contains(body, `(newest)`) || !strings.Contains(body, `id="edition-hint"`) || !strings.Contains(body, `data-notes=`) {
+		t.Error("the edition picker lacks its label, hint or notes")
+	}
 }
