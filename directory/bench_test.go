@@ -3,17 +3,44 @@ package directory
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
+	"encoding/csv"
 	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/paulmach/orb"
 )
 
+var benchDB struct {
+	once sync.Once
+	snap *Snapshot
+	err  error
+}
+
+// benchSnapshot is the real dataset: the database $ALLIANCE_BENCH_DB names when set (bench/run.sh
+// imports one for all its benchmarks), else realSnapshot's own import of the shared data.
+func benchSnapshot(b *testing.B) *Snapshot {
+	b.Helper()
+	path := os.Getenv("ALLIANCE_BENCH_DB")
+	if path == "" {
+		return realSnapshot(b)
+	}
+	benchDB.once.Do(func() { benchDB.snap, benchDB.err = Open(context.Background(), path, DefaultOptions) })
+	if benchDB.err != nil {
+		b.Fatalf("ALLIANCE_BENCH_DB: %v", benchDB.err)
+	}
+	return benchDB.snap
+}
+
 // BenchmarkLookupPostcode answers real postcodes through the whole postcode path: parse,
 // find, then every layer of the default edition with boundary distances.
 func BenchmarkLookupPostcode(b *testing.B) {
-	s := realSnapshot(b)
+	s := benchSnapshot(b)
 	var pcs []string
 	for i := 0; i < len(s.postcodes.rows); i += 997 {
 		if s.postcodes.rows[i].located {
@@ -28,10 +55,11 @@ func BenchmarkLookupPostcode(b *testing.B) {
 	}
 }
 
-// BenchmarkLookupPoint answers a point in the default edition, as GET /api/v1/lookup does.
+// BenchmarkLookupPoint answers points in the default edition, as GET /api/v1/lookup does: the
+// shared uniform points over England when present, else five cities.
 func BenchmarkLookupPoint(b *testing.B) {
-	s := realSnapshot(b)
-	pts := []orb.Point{{-1.47, 53.38}, {-0.12, 51.5}, {-1.9, 52.48}, {-4.14, 50.37}, {-1.61, 54.97}}
+	s := benchSnapshot(b)
+	pts := benchPoints(b)
 	for i := 0; b.Loop(); i++ {
 		if _, err := s.LookupPoint(pts[i%len(pts)], ""); err != nil {
 			b.Fatal(err)
@@ -41,7 +69,7 @@ func BenchmarkLookupPoint(b *testing.B) {
 
 // BenchmarkBatchEngland runs Batch over every live English postcode, CSV in and out.
 func BenchmarkBatchEngland(b *testing.B) {
-	s := realSnapshot(b)
+	s := benchSnapshot(b)
 	var in bytes.Buffer
 	in.WriteString("postcode\n")
 	rows := 0
@@ -61,4 +89,43 @@ func BenchmarkBatchEngland(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// benchPoints reads the first 10,000 of the shared uniform points (points_uniform_100k.csv.gz in
+// $ALLIANCE_BENCH, else in bench/ beside the data folder), or five cities when it is absent.
+func benchPoints(b *testing.B) []orb.Point {
+	dir := os.Getenv("ALLIANCE_BENCH")
+	if dir == "" {
+		dir = filepath.Join(realDataDir(b), "..", "bench")
+	}
+	f, err := os.Open(filepath.Join(dir, "points_uniform_100k.csv.gz"))
+	if err != nil {
+		return []orb.Point{{-1.47, 53.38}, {-0.12, 51.5}, {-1.9, 52.48}, {-4.14, 50.37}, {-1.61, 54.97}}
+	}
+	defer f.Close()
+	gz, err := gzip.NewReader(f)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := csv.NewReader(gz)
+	if _, err := r.Read(); err != nil {
+		b.Fatal(err)
+	}
+	var pts []orb.Point
+	for len(pts) < 10000 {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		lon, err1 := strconv.ParseFloat(rec[1], 64)
+		lat, err2 := strconv.ParseFloat(rec[2], 64)
+		if err1 != nil || err2 != nil {
+			b.Fatalf("bad point %v", rec)
+		}
+		pts = append(pts, orb.Point{lon, lat})
+	}
+	return pts
 }

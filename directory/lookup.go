@@ -112,7 +112,7 @@ func (s *Snapshot) countryAt(p orb.Point) *CountryRef {
 
 // answer fills in the areas of edition info for p, given its country (nil: none known).
 func (s *Snapshot) answer(p orb.Point, info EditionInfo, country *CountryRef) (*Answer, error) {
-	ans := &Answer{Lat: p[1], Lon: p[0], Edition: info.ID, Country: country, Dataset: s.Checksum, Areas: []Match{}}
+	ans := &Answer{Lat: p[1], Lon: p[0], Edition: info.ID, Country: country, Dataset: s.Checksum, Areas: make([]Match, 0, len(info.Layers))}
 	england := country != nil && country.Code == englandCode
 	if !england && s.insideAnyLayer(p, info) {
 		// A sliver along the border: the NHS boundaries, not the country outline, decide.

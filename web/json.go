@@ -5,19 +5,51 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"sync"
+
+	"github.com/nhs-geo/alliance/directory"
 )
 
+// jsonBuffers recycles response buffers: a lookup answer is about 1 KB.
+var jsonBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// writeJSON sends v as JSON with HTML escaping off. Lookup answers, the hot path, are
+// encoded without reflection by their AppendJSON methods (the same bytes, tested in
+// package directory); everything else goes through encoding/json.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	bp := jsonBuffers.Get().(*[]byte)
+	defer jsonBuffers.Put(bp)
+	b, err := appendJSON((*bp)[:0], v)
+	if err != nil {
 		http.Error(w, `{"error":{"status":500,"code":"internal_error","message":"encoding failed"}}`, http.StatusInternalServerError)
 		return
 	}
+	if cap(b) <= 64<<10 {
+		*bp = b // keep small buffers; a rare large one goes to the garbage collector
+	}
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(b)
+}
+
+// appendJSON appends v's JSON and a newline, as json.Encoder.Encode writes it.
+func appendJSON(b []byte, v any) ([]byte, error) {
+	var err error
+	// A type switch on concrete types, not an interface: a type embedding *Answer would
+	// otherwise inherit Answer's AppendJSON and silently lose its own fields.
+	switch v := v.(type) {
+	case *directory.Answer:
+		b, err = v.AppendJSON(b)
+	case *directory.PostcodeAnswer:
+		b, err = v.AppendJSON(b)
+	default:
+		buf := bytes.NewBuffer(b)
+		enc := json.NewEncoder(buf)
+		enc.SetEscapeHTML(false)
+		err = enc.Encode(v)
+		return buf.Bytes(), err
+	}
+	return append(b, '\n'), err
 }

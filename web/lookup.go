@@ -8,17 +8,18 @@ import (
 
 // handleLookup answers GET /api/v1/lookup?lat=&lon=[&edition=2017|2018|2021|2023|all].
 func (s *Server) handleLookup(w http.ResponseWriter, r *http.Request) {
-	lat, err := floatParam(r, "lat", -90, 90)
+	q := r.URL.Query()
+	lat, err := floatParam(q, "lat", -90, 90)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	lon, err := floatParam(r, "lon", -180, 180)
+	lon, err := floatParam(q, "lon", -180, 180)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	ed, err := editionParam(r, true)
+	ed, err := editionValue(q, true)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

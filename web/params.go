@@ -11,9 +11,9 @@ import (
 	"github.com/nhs-geo/alliance/directory"
 )
 
-// floatParam reads a required number within [min, max].
-func floatParam(r *http.Request, name string, min, max float64) (float64, error) {
-	vals, present := r.URL.Query()[name]
+// floatParam reads a required number within [min, max] from the parsed query q.
+func floatParam(q url.Values, name string, min, max float64) (float64, error) {
+	vals, present := q[name]
 	if !present || len(vals) == 0 || strings.TrimSpace(vals[0]) == "" {
 		return 0, errBadRequest("missing_parameter", fmt.Sprintf("parameter %q is required", name))
 	}
@@ -37,7 +37,12 @@ func floatParam(r *http.Request, name string, min, max float64) (float64, error)
 // optionalParam reads a parameter that may be absent ("") but not repeated: a second value
 // is a 400, so that no value is silently ignored.
 func optionalParam(r *http.Request, name string) (string, error) {
-	vals := r.URL.Query()[name]
+	return optionalValue(r.URL.Query(), name)
+}
+
+// optionalValue is optionalParam on a query already parsed.
+func optionalValue(q url.Values, name string) (string, error) {
+	vals := q[name]
 	if len(vals) > 1 {
 		return "", errBadRequest("invalid_parameter", fmt.Sprintf("parameter %q is given %d times", name, len(vals)))
 	}
@@ -49,7 +54,12 @@ func optionalParam(r *http.Request, name string) (string, error) {
 
 // editionParam reads ?edition=, "" meaning the default. allowAll admits "all".
 func editionParam(r *http.Request, allowAll bool) (directory.Edition, error) {
-	e, err := optionalParam(r, "edition")
+	return editionValue(r.URL.Query(), allowAll)
+}
+
+// editionValue is editionParam on a query already parsed.
+func editionValue(q url.Values, allowAll bool) (directory.Edition, error) {
+	e, err := optionalValue(q, "edition")
 	if err != nil {
 		return "", err
 	}
@@ -72,6 +82,10 @@ func isDecimal(s string) bool {
 // so that no parameter is ignored without the client knowing.
 func validQuery(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.RawQuery == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
 		if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
 			fail(w, http.StatusBadRequest, "invalid_query", "the query string is malformed: "+err.Error())
 			return

@@ -1,0 +1,234 @@
+package directory
+
+import (
+	"errors"
+	"math"
+	"slices"
+	"strconv"
+	"unicode/utf8"
+)
+
+// The lookup answers are the service's hot path: these encoders write them without
+// reflection, byte for byte as encoding/json does with HTML escaping off (Encoder.SetEscapeHTML(false)),
+// which TestAppendJSONMatchesEncodingJSON and FuzzAppendJSONString check.
+
+var errNotFinite = errors.New("directory: number is not finite")
+
+// AppendJSON appends the JSON object of a to b.
+func (a *Answer) AppendJSON(b []byte) ([]byte, error) {
+	b = append(b, '{')
+	b, err := a.appendFields(b)
+	return append(b, '}'), err
+}
+
+// AppendJSON appends the JSON object of a to b; a nil Answer's fields are left out, as
+// encoding/json leaves out the fields of a nil embedded pointer.
+func (a *PostcodeAnswer) AppendJSON(b []byte) ([]byte, error) {
+	b = append(b, `{"postcode":`...)
+	b = appendString(b, a.Postcode)
+	b = append(b, `,"location":`...)
+	b = appendString(b, a.Location)
+	if a.Quality != 0 {
+		b = append(b, `,"quality":`...)
+		b = strconv.AppendInt(b, int64(a.Quality), 10)
+	}
+	if a.District != "" {
+		b = append(b, `,"district_code":`...)
+		b = appendString(b, a.District)
+	}
+	var err error
+	if a.Answer != nil {
+		b = append(b, ',')
+		b, err = a.Answer.appendFields(b)
+	}
+	return append(b, '}'), err
+}
+
+func (a *Answer) appendFields(b []byte) ([]byte, error) {
+	var err error
+	b = append(b, `"lat":`...)
+	b = appendFloat(b, a.Lat, &err)
+	b = append(b, `,"lon":`...)
+	b = appendFloat(b, a.Lon, &err)
+	b = append(b, `,"edition":`...)
+	b = appendString(b, string(a.Edition))
+	b = append(b, `,"country":`...)
+	if c := a.Country; c == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, `{"code":`...)
+		b = appendString(b, c.Code)
+		b = append(b, `,"name":`...)
+		b = appendString(b, c.Name)
+		b = append(b, `,"match":`...)
+		b = appendString(b, c.Match)
+		b = append(b, '}')
+	}
+	b = append(b, `,"in_england":`...)
+	b = strconv.AppendBool(b, a.InEngland)
+	if a.Statement != "" {
+		b = append(b, `,"statement":`...)
+		b = appendString(b, a.Statement)
+	}
+	b = append(b, `,"areas":`...)
+	if a.Areas == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range a.Areas {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = a.Areas[i].appendJSON(b, &err)
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"dataset":`...)
+	b = appendString(b, a.Dataset)
+	return b, err
+}
+
+func (m *Match) appendJSON(b []byte, err *error) []byte {
+	b = append(b, '{')
+	b = m.Area.appendFields(b)
+	b = append(b, `,"match":`...)
+	b = appendString(b, m.Match)
+	b = append(b, `,"distance_m":`...)
+	b = appendFloat(b, m.DistanceM, err)
+	b = append(b, `,"boundary_distance_m":`...)
+	b = appendFloat(b, m.BoundaryDistanceM, err)
+	if len(m.NearBoundary) > 0 {
+		b = append(b, `,"near_boundary":[`...)
+		for i, n := range m.NearBoundary {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"code":`...)
+			b = appendString(b, n.Code)
+			b = append(b, `,"name":`...)
+			b = appendString(b, n.Name)
+			b = append(b, `,"distance_m":`...)
+			b = appendFloat(b, n.DistanceM, err)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	if m.Share != 0 {
+		b = append(b, `,"share":`...)
+		b = appendFloat(b, m.Share, err)
+	}
+	return append(b, '}')
+}
+
+func (a *Area) appendFields(b []byte) []byte {
+	b = append(b, `"code":`...)
+	b = appendString(b, a.Code)
+	b = append(b, `,"name":`...)
+	b = appendString(b, a.Name)
+	b = append(b, `,"type":`...)
+	b = appendString(b, string(a.Type))
+	if a.Edition != "" {
+		b = append(b, `,"edition":`...)
+		b = appendString(b, string(a.Edition))
+	}
+	if a.ODSCode != "" {
+		b = append(b, `,"ods_code":`...)
+		b = appendString(b, a.ODSCode)
+	}
+	if len(a.Parents) > 0 {
+		b = append(b, `,"source_codes":{`...)
+		var buf [8]string
+		keys := buf[:0]
+		for k := range a.Parents {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, k)
+			b = append(b, ':')
+			b = appendString(b, a.Parents[k])
+		}
+		b = append(b, '}')
+	}
+	return b
+}
+
+// appendFloat writes f as encoding/json does: the shortest decimal that reads back as f,
+// in exponent form only below 1e-6 or from 1e21. A NaN or an infinity sets *err.
+func appendFloat(b []byte, f float64, err *error) []byte {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		*err = errNotFinite
+		return append(b, '0')
+	}
+	abs := math.Abs(f)
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		b = strconv.AppendFloat(b, f, 'e', -1, 64)
+		// A two-digit negative exponent loses its leading zero: 1e-07 → 1e-7.
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+		return b
+	}
+	return strconv.AppendFloat(b, f, 'f', -1, 64)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString writes s as a JSON string: quotes, backslashes and control characters
+// escaped, invalid UTF-8 replaced by U+FFFD, and U+2028/U+2029 escaped (JavaScript reads
+// them as line ends); everything else, '<', '>' and '&' included, is copied.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}

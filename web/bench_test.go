@@ -1,0 +1,200 @@
+package web
+
+// Benchmarks of the HTTP handlers on the real data, in-process through httptest (no network):
+// what a request costs the server before the kernel and the client add theirs. `make bench`
+// runs them (bench/run.sh) with ALLIANCE_BENCH_DB pointing at a database it imported already;
+// without it they import ../shared/data (or $ALLIANCE_DATA) once, and skip when it is absent.
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/nhs-geo/alliance/data"
+	"github.com/nhs-geo/alliance/directory"
+)
+
+var benchReal struct {
+	once      sync.Once
+	snap      *directory.Snapshot
+	postcodes []string // live English postcodes with a grid reference, spread over the country
+	points    [][2]string
+	err       error
+	skip      string
+}
+
+type benchSource struct{ s *directory.Snapshot }
+
+func (b benchSource) Current() *directory.Snapshot { return b.s }
+
+func benchDataDir() string {
+	if d := os.Getenv("ALLIANCE_DATA"); d != "" {
+		return d
+	}
+	return filepath.Join("..", "..", "shared", "data")
+}
+
+// benchRealData opens the real dataset once per test binary: $ALLIANCE_BENCH_DB when set,
+// else an import of the data folder into a temporary file (removed once the snapshot is in
+// memory).
+func benchRealData(b *testing.B) *directory.Snapshot {
+	b.Helper()
+	benchReal.once.Do(func() {
+		dir := benchDataDir()
+		if _, err := os.Stat(filepath.Join(dir, "boundaries")); err != nil {
+			benchReal.skip = "real data not found at " + dir + " (set ALLIANCE_DATA to the folder described in README 'Data')"
+			return
+		}
+		db := os.Getenv("ALLIANCE_BENCH_DB")
+		if db == "" {
+			tmp, err := os.MkdirTemp("", "alliance-web-bench-")
+			if err != nil {
+				benchReal.err = err
+				return
+			}
+			defer os.RemoveAll(tmp)
+			db = filepath.Join(tmp, "alliance.db")
+			if _, err := directory.Import(context.Background(), directory.ImportOptions{DataDir: dir, DBPath: db}); err != nil {
+				benchReal.err = err
+				return
+			}
+		}
+		benchReal.snap, benchReal.err = directory.Open(context.Background(), db, directory.DefaultOptions)
+		if benchReal.err != nil {
+			return
+		}
+		// Every 97th live English postcode with a grid reference, from Code-Point Open itself.
+		n := 0
+		benchReal.err = data.ReadCodePointDir(filepath.Join(dir, "postcodes", "codepoint-open-2025-10"), func(c data.CodePoint) error {
+			if c.Country == "E92000001" && c.HasLocation {
+				if n%97 == 0 {
+					benchReal.postcodes = append(benchReal.postcodes, c.Postcode)
+				}
+				n++
+			}
+			return nil
+		})
+		if benchReal.err != nil {
+			return
+		}
+		benchReal.points, benchReal.err = benchPoints(filepath.Join(dir, "..", "bench", "points_uniform_100k.csv.gz"))
+	})
+	if benchReal.skip != "" {
+		b.Skip(benchReal.skip)
+	}
+	if benchReal.err != nil {
+		b.Fatal(benchReal.err)
+	}
+	return benchReal.snap
+}
+
+// benchPoints reads lat, lon pairs (as text, as a client would send them) from a shared point set.
+func benchPoints(path string) ([][2]string, error) {
+	if d := os.Getenv("ALLIANCE_BENCH"); d != "" {
+		path = filepath.Join(d, filepath.Base(path))
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	gz, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := csv.NewReader(gz).ReadAll()
+	if err != nil {
+		return nil, err
+	}
+	var pts [][2]string
+	for _, r := range rows[1:] {
+		pts = append(pts, [2]string{r[2], r[1]})
+	}
+	return pts, nil
+}
+
+func benchServer(b *testing.B) *Server {
+	return New(benchSource{benchRealData(b)}, Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+}
+
+func benchGET(b *testing.B, h http.Handler, paths []string) {
+	b.Helper()
+	reqs := make([]*http.Request, len(paths))
+	for i, p := range paths {
+		reqs[i] = httptest.NewRequest(http.MethodGet, p, nil)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, reqs[i%len(reqs)])
+		if w.Code != http.StatusOK {
+			b.Fatalf("%s: %d %s", reqs[i%len(reqs)].URL, w.Code, w.Body)
+		}
+	}
+}
+
+// BenchmarkHandlerHealthz is the floor: the middleware chain and a tiny JSON body.
+func BenchmarkHandlerHealthz(b *testing.B) {
+	benchGET(b, benchServer(b), []string{"/healthz"})
+}
+
+// BenchmarkHandlerLookup answers GET /api/v1/lookup for uniform points over England, default
+// edition: five layers with boundary distances, and the JSON.
+func BenchmarkHandlerLookup(b *testing.B) {
+	s := benchServer(b)
+	var paths []string
+	for _, p := range benchReal.points[:10000] {
+		paths = append(paths, "/api/v1/lookup?lat="+p[0]+"&lon="+p[1])
+	}
+	benchGET(b, s, paths)
+}
+
+// BenchmarkHandlerPostcode answers GET /api/v1/postcodes/{pc} for real postcodes.
+func BenchmarkHandlerPostcode(b *testing.B) {
+	s := benchServer(b)
+	var paths []string
+	for _, pc := range benchReal.postcodes[:10000] {
+		paths = append(paths, "/api/v1/postcodes/"+url.PathEscape(strings.ReplaceAll(pc, " ", "")))
+	}
+	benchGET(b, s, paths)
+}
+
+// BenchmarkBulkPostcodes posts 1,000 real postcodes to POST /api/v1/postcodes, the most one
+// request may hold, and reports postcodes per second.
+func BenchmarkBulkPostcodes(b *testing.B) {
+	s := benchServer(b)
+	const n = 1000
+	var bodies [][]byte
+	for i := 0; i+n <= len(benchReal.postcodes) && len(bodies) < 8; i += n {
+		body, err := json.Marshal(map[string][]string{"postcodes": benchReal.postcodes[i : i+n]})
+		if err != nil {
+			b.Fatal(err)
+		}
+		bodies = append(bodies, body)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		r := httptest.NewRequest(http.MethodPost, "/api/v1/postcodes", bytes.NewReader(bodies[i%len(bodies)]))
+		r.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		if w.Code != http.StatusOK {
+			b.Fatalf("%d %s", w.Code, w.Body)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "postcodes/s")
+}
