@@ -8,6 +8,14 @@ import (
 
 type touch struct{ cell, edge uint32 }
 
+// rowSpan is a non-horizontal edge within the (padded) band of one row of cells: the
+// columns of the cells it touches there.
+type rowSpan struct {
+	row    int32
+	ia, ib int32
+	edge   uint32
+}
+
 type crossing struct {
 	x    float64
 	row  int32
@@ -46,6 +54,7 @@ func (ix *Index) buildGrid(prm params) {
 	// crossings of each row's centre line.
 	touches := make([]touch, 0, 3*len(ix.edges))
 	crosses := make([]crossing, 0, len(ix.edges))
+	spans := make([]rowSpan, 0, 2*len(ix.edges))
 	for ei, e := range ix.edges {
 		horiz := e.y0 == e.y1
 		dxdy := 0.0
@@ -67,10 +76,12 @@ func (ix *Index) buildGrid(prm params) {
 				xa, xb = xb, xa
 			}
 			row := j * nx
-			for i := ix.cellX(xa - padEps); i <= ix.cellX(xb+padEps); i++ {
+			ia, ib := ix.cellX(xa-padEps), ix.cellX(xb+padEps)
+			for i := ia; i <= ib; i++ {
 				touches = append(touches, touch{uint32(row + i), uint32(ei)})
 			}
 			if !horiz {
+				spans = append(spans, rowSpan{row: int32(j), ia: int32(ia), ib: int32(ib), edge: uint32(ei)})
 				cy := ix.gy0 + (float64(j)+0.5)*ix.ch
 				if e.y0 <= cy && cy < e.y1 {
 					crosses = append(crosses, crossing{x: e.x0 + (cy-e.y0)*dxdy, row: int32(j), area: ix.edgeArea[ei]})
@@ -95,6 +106,9 @@ func (ix *Index) buildGrid(prm params) {
 			next[t.cell]++
 		}
 	}
+	// Room for the candidates' local edges (at most one per touch) and for the candidates.
+	ix.local = make([]crossEdge, 0, len(touches))
+	ix.cands = make([]cellCand, 0, len(touches)/2)
 	touches = nil
 
 	// Crossings by row, then by x.
@@ -115,6 +129,29 @@ func (ix *Index) buildGrid(prm params) {
 	}
 	crosses = nil
 
+	// Spans by row, then by area.
+	spanStart := make([]int, ny+1)
+	for _, sp := range spans {
+		spanStart[sp.row+1]++
+	}
+	for j := 1; j <= ny; j++ {
+		spanStart[j] += spanStart[j-1]
+	}
+	bySpan := make([]rowSpan, len(spans))
+	{
+		next := slices.Clone(spanStart[:ny])
+		for _, sp := range spans {
+			bySpan[next[sp.row]] = sp
+			next[sp.row]++
+		}
+	}
+	spans = nil
+	areaLo := make([]int, len(ix.areas))
+	areaHi := make([]int, len(ix.areas))
+	endLo := make([]int, len(ix.areas))
+	endHi := make([]int, len(ix.areas))
+	var ends []rowEnd
+
 	// Sweep each row: parity per area along the centre line.
 	ix.cells = make([]uint32, ncells)
 	parity := make([]bool, len(ix.areas))
@@ -127,6 +164,29 @@ func (ix *Index) buildGrid(prm params) {
 	for j := range ny {
 		cr := sorted[rowStart[j]:rowStart[j+1]]
 		slices.SortFunc(cr, func(a, b crossing) int { return cmp.Compare(a.x, b.x) })
+		rs := bySpan[spanStart[j]:spanStart[j+1]]
+		slices.SortFunc(rs, func(a, b rowSpan) int {
+			return cmp.Or(cmp.Compare(ix.edgeArea[a.edge], ix.edgeArea[b.edge]), cmp.Compare(a.edge, b.edge))
+		})
+		// Every latitude a point of this row can have (as rows were padded above).
+		ylo := ix.gy0 + float64(j)*ix.ch - padEps
+		yhi := ix.gy0 + float64(j+1)*ix.ch + padEps
+		// Per area: its spans, and the ends of its edges within the row's latitudes, sorted.
+		ends = ends[:0]
+		for k := 0; k < len(rs); {
+			a, k0, e0 := ix.edgeArea[rs[k].edge], k, len(ends)
+			for ; k < len(rs) && ix.edgeArea[rs[k].edge] == a; k++ {
+				e := &ix.edges[rs[k].edge]
+				for _, v := range [2]float64{e.y0, e.y1} {
+					if v > ylo && v <= yhi {
+						ends = append(ends, rowEnd{y: v, ia: rs[k].ia})
+					}
+				}
+			}
+			slices.SortFunc(ends[e0:], func(a, b rowEnd) int { return cmp.Compare(a.y, b.y) })
+			areaLo[a], areaHi[a] = k0, k
+			endLo[a], endHi[a] = e0, len(ends)
+		}
 		k := 0
 		for i := range nx {
 			c := j*nx + i
@@ -155,27 +215,36 @@ func (ix *Index) buildGrid(prm params) {
 			for _, e := range es {
 				if a := ix.edgeArea[e]; stamp[a] != c {
 					stamp[a] = c
-					ix.cands = append(ix.cands, a)
+					ix.cands = append(ix.cands, cellCand{area: a})
 				}
 			}
 			for _, a := range odd {
 				if stamp[a] != c {
 					stamp[a] = c
-					ix.cands = append(ix.cands, a)
+					ix.cands = append(ix.cands, cellCand{area: a})
 				}
 			}
-			slices.Sort(ix.cands[first:])
+			slices.SortFunc(ix.cands[first:], func(a, b cellCand) int { return cmp.Compare(a.area, b.area) })
+			for k := first; k < len(ix.cands); k++ {
+				c := &ix.cands[k]
+				ix.prepareCand(c, rs[areaLo[c.area]:areaHi[c.area]], ends[endLo[c.area]:endHi[c.area]], i, ylo)
+			}
 			ix.mixCand = append(ix.mixCand, uint32(len(ix.cands)))
 		}
 		for _, a := range odd {
 			parity[a] = false
 		}
 		odd = odd[:0]
+		for _, sp := range rs {
+			areaLo[ix.edgeArea[sp.edge]], areaHi[ix.edgeArea[sp.edge]] = 0, 0
+		}
 	}
 	ix.mixEdge = append(ix.mixEdge, uint32(len(ix.cellEdges)))
 	ix.mixEdge = slices.Clone(ix.mixEdge)
 	ix.mixCand = slices.Clone(ix.mixCand)
 	ix.cands = slices.Clone(ix.cands)
+	ix.flips = slices.Clone(ix.flips)
+	ix.local = slices.Clone(ix.local)
 
 	// Chessboard distance transform to the nearest cell holding an edge.
 	dt := make([]uint8, ncells)
@@ -217,4 +286,45 @@ func (ix *Index) buildGrid(prm params) {
 		}
 	}
 	ix.dt = dt
+}
+
+// rowEnd is an end of an edge within the latitudes of a row, and the first column of
+// the cells the edge touches in that row.
+type rowEnd struct {
+	y  float64
+	ia int32
+}
+
+// prepareCand fills in candidate c of the mixed cell in column i of a row whose latitudes
+// start at ylo: the local edges from the spans of c's area in the row, the parity of its
+// edges east of the cell at ylo, and the latitudes where that parity flips: the ends of
+// those edges (sorted, in ends), where two ends at one latitude cancel.
+func (ix *Index) prepareCand(c *cellCand, spans []rowSpan, ends []rowEnd, i int, ylo float64) {
+	c.e0 = uint32(len(ix.local))
+	for _, sp := range spans {
+		e := ix.edges[sp.edge]
+		switch {
+		case int(sp.ib) < i: // west of the cell: a ray east never crosses it
+		case int(sp.ia) > i: // east of the cell: crossed wherever y0 <= y < y1
+			if e.y0 <= ylo && ylo < e.y1 {
+				c.base = !c.base
+			}
+		default:
+			ix.local = append(ix.local, newCrossEdge(e))
+		}
+	}
+	c.e1 = uint32(len(ix.local))
+	c.f0 = uint32(len(ix.flips))
+	for k := 0; k < len(ends); {
+		y, odd := ends[k].y, false
+		for ; k < len(ends) && ends[k].y == y; k++ {
+			if int(ends[k].ia) > i {
+				odd = !odd
+			}
+		}
+		if odd {
+			ix.flips = append(ix.flips, y)
+		}
+	}
+	c.f1 = uint32(len(ix.flips))
 }

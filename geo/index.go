@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 
 	"github.com/paulmach/orb"
 )
@@ -20,11 +19,6 @@ type Index struct {
 	edges    []edge
 	edgeArea []int32
 
-	// Horizontal bands per area for the crossing-number test: band b of area a holds
-	// bandEdges[bandStart[a.band0+b]:bandStart[a.band0+b+1]].
-	bandStart []uint32
-	bandEdges []bandEdge
-
 	// Uniform grid over bound.
 	gx0, gy0, gx1, gy1 float64 // grid extent (= bound)
 	cw, ch             float64 // cell size, degrees
@@ -33,27 +27,54 @@ type Index struct {
 	cells              []uint32 // 0 outside, k+1 pure area k, mixedBit|m mixed cell m
 	dt                 []uint8  // chessboard distance (cells) to the nearest cell holding an edge, saturating at 255
 
-	// Mixed cell m: candidate areas cands[mixCand[m]:mixCand[m+1]] (ascending), edges
-	// touching it cellEdges[mixEdge[m]:mixEdge[m+1]].
+	// Mixed cell m: candidate areas cands[mixCand[m]:mixCand[m+1]] (ascending area), edges
+	// touching it cellEdges[mixEdge[m]:mixEdge[m+1]] (for distance searches).
 	mixCand   []uint32
-	cands     []int32
+	cands     []cellCand
 	mixEdge   []uint32
 	cellEdges []uint32
+
+	// The crossing test of a candidate, local to its cell (see cellCand).
+	flips []float64
+	local []crossEdge
+}
+
+// cellCand is a candidate area of a mixed cell with what its crossing-number test needs
+// there. A ray east from a point of the cell crosses three kinds of the area's edges:
+// those west of the cell (never counted), those touching the cell (local[e0:e1], tested),
+// and those east of it, which it crosses whenever the point's latitude is within theirs.
+// The parity of the last kind depends on latitude alone: base at the bottom of the
+// (padded) row, flipped at each latitude in flips[f0:f1] at or below the point's. The
+// edges are the same and the crossing is computed by the same expression as a test over
+// all of the area's edges, so the answer is bit-identical to it.
+type cellCand struct {
+	area   int32
+	base   bool
+	f0, f1 uint32
+	e0, e1 uint32
 }
 
 type area struct {
 	minX, minY, maxX, maxY float64
-	invBH                  float64 // bands per degree of latitude
-	nb                     int     // number of bands
-	band0                  int     // offset of this area's bands in bandStart
-	e0, e1                 int     // edges[e0:e1]
+	e0, e1                 int // edges[e0:e1]
 }
 
 // edge is a ring edge, canonical: y0 < y1, or y0 == y1 and x0 <= x1.
 type edge struct{ x0, y0, x1, y1 float64 }
 
-// bandEdge is a non-horizontal edge prepared for the crossing test.
-type bandEdge struct{ y0, y1, x0, dxdy float64 }
+// crossEdge is a non-horizontal edge prepared for the crossing test.
+type crossEdge struct{ y0, y1, x0, dxdy float64 }
+
+func newCrossEdge(e edge) crossEdge {
+	return crossEdge{y0: e.y0, y1: e.y1, x0: e.x0, dxdy: (e.x1 - e.x0) / (e.y1 - e.y0)}
+}
+
+// crosses reports whether a ray east from (x, y) crosses e: half-open in y, and only when
+// x is strictly west of the crossing. float64(...) forbids fusing into an FMA, so every
+// area sharing this edge computes the identical crossing.
+func (e *crossEdge) crosses(x, y float64) bool {
+	return e.y0 <= y && y < e.y1 && x < e.x0+float64((y-e.y0)*e.dxdy)
+}
 
 const (
 	mixedBit = 1 << 31
@@ -67,10 +88,9 @@ type params struct {
 	cellsPerEdge float64 // target grid cells per edge
 	minCells     int
 	maxCells     int
-	edgesPerBand int
 }
 
-var defaultParams = params{cellsPerEdge: 8, minCells: 1024, maxCells: 1 << 21, edgesPerBand: 8}
+var defaultParams = params{cellsPerEdge: 8, minCells: 1024, maxCells: 1 << 21}
 
 // NewIndex builds the index; area i of the result is areas[i]. Each area is a
 // MultiPolygon in lon/lat (orb.Point{lon, lat}); rings need not be closed (they are
@@ -100,7 +120,6 @@ func build(in []orb.MultiPolygon, prm params) (*Index, error) {
 	if err := ix.addEdges(in); err != nil {
 		return nil, err
 	}
-	ix.buildBands(prm.edgesPerBand)
 	ix.buildGrid(prm)
 	return ix, nil
 }
@@ -158,93 +177,17 @@ func (ix *Index) addEdges(in []orb.MultiPolygon) error {
 	return nil
 }
 
-func (ix *Index) buildBands(perBand int) {
-	total := 0
-	for ai := range ix.areas {
-		ar := &ix.areas[ai]
-		nh := 0
-		for _, e := range ix.edges[ar.e0:ar.e1] {
-			if e.y0 != e.y1 {
-				nh++
-			}
-		}
-		ar.nb = max(1, min(nh/max(perBand, 1), 1<<16))
-		if h := ar.maxY - ar.minY; h > 0 {
-			ar.invBH = float64(ar.nb) / h
-		} else {
-			ar.nb, ar.invBH = 1, 0
-		}
-		ar.band0 = total
-		total += ar.nb + 1
-	}
-	ix.bandStart = make([]uint32, total)
-	for ai := range ix.areas {
-		ar := &ix.areas[ai]
-		bs := ix.bandStart[ar.band0 : ar.band0+ar.nb+1]
-		for _, e := range ix.edges[ar.e0:ar.e1] {
-			if e.y0 != e.y1 {
-				for b := ar.band(e.y0); b <= ar.band(e.y1); b++ {
-					bs[b+1]++
-				}
-			}
+// inCand is the crossing-number test of candidate c of a mixed cell for a point (x, y) of
+// the cell.
+func (ix *Index) inCand(c *cellCand, x, y float64) bool {
+	in := c.base
+	for _, v := range ix.flips[c.f0:c.f1] {
+		if v <= y {
+			in = !in
 		}
 	}
-	// Prefix sums over the concatenation of all areas' counts.
-	var sum uint32
-	for ai := range ix.areas {
-		ar := &ix.areas[ai]
-		bs := ix.bandStart[ar.band0 : ar.band0+ar.nb+1]
-		bs[0] = sum
-		for b := 1; b <= ar.nb; b++ {
-			sum += bs[b]
-			bs[b] = sum
-		}
-	}
-	ix.bandEdges = make([]bandEdge, sum)
-	for ai := range ix.areas {
-		ar := &ix.areas[ai]
-		bs := ix.bandStart[ar.band0 : ar.band0+ar.nb+1]
-		next := slices.Clone(bs[:ar.nb])
-		for _, e := range ix.edges[ar.e0:ar.e1] {
-			if e.y0 == e.y1 {
-				continue // horizontal edges never count in the half-open crossing test
-			}
-			be := bandEdge{y0: e.y0, y1: e.y1, x0: e.x0, dxdy: (e.x1 - e.x0) / (e.y1 - e.y0)}
-			for b := ar.band(e.y0); b <= ar.band(e.y1); b++ {
-				ix.bandEdges[next[b]] = be
-				next[b]++
-			}
-		}
-	}
-}
-
-// band returns the band holding latitude y; it is monotone in y, so an edge stored in
-// bands band(y0)..band(y1) is found by every query with y0 <= y <= y1.
-func (ar *area) band(y float64) int {
-	b := int((y - ar.minY) * ar.invBH)
-	if b >= ar.nb {
-		b = ar.nb - 1
-	}
-	if b < 0 {
-		b = 0
-	}
-	return b
-}
-
-// contains is the exact crossing-number test of area a for point (x, y): a ray to the
-// east, half-open in y, counting an edge only when x is strictly west of its crossing.
-func (ix *Index) contains(a int, x, y float64) bool {
-	ar := &ix.areas[a]
-	if !(x >= ar.minX && x <= ar.maxX && y >= ar.minY && y <= ar.maxY) {
-		return false
-	}
-	b := ar.band(y)
-	i0, i1 := ix.bandStart[ar.band0+b], ix.bandStart[ar.band0+b+1]
-	in := false
-	for _, e := range ix.bandEdges[i0:i1] {
-		// float64(...) forbids fusing into an FMA, so every area sharing this edge
-		// computes the identical crossing.
-		if e.y0 <= y && y < e.y1 && x < e.x0+float64((y-e.y0)*e.dxdy) {
+	for i := c.e0; i < c.e1; i++ {
+		if ix.local[i].crosses(x, y) {
 			in = !in
 		}
 	}
@@ -289,9 +232,9 @@ func (ix *Index) Locate(p orb.Point) int {
 		return int(v) - 1
 	}
 	m := v &^ mixedBit
-	for _, a := range ix.cands[ix.mixCand[m]:ix.mixCand[m+1]] {
-		if ix.contains(int(a), x, y) {
-			return int(a)
+	for k := ix.mixCand[m]; k < ix.mixCand[m+1]; k++ {
+		if c := &ix.cands[k]; ix.inCand(c, x, y) {
+			return int(c.area)
 		}
 	}
 	return -1

@@ -503,6 +503,6 @@ func BenchmarkNewIndex(b *testing.B) {
 // sizeBytes estimates the memory held by the index's slices.
 func (ix *Index) sizeBytes() int {
 	return len(ix.areas)*int(unsafe.Sizeof(area{})) + len(ix.edges)*int(unsafe.Sizeof(edge{})) + len(ix.edgeArea)*4 +
-		len(ix.bandStart)*4 + len(ix.bandEdges)*int(unsafe.Sizeof(bandEdge{})) + len(ix.cells)*4 + len(ix.dt) +
-		len(ix.mixCand)*4 + len(ix.cands)*4 + len(ix.mixEdge)*4 + len(ix.cellEdges)*4
+		len(ix.flips)*8 + len(ix.local)*int(unsafe.Sizeof(crossEdge{})) + len(ix.cells)*4 + len(ix.dt) +
+		len(ix.mixCand)*4 + len(ix.cands)*int(unsafe.Sizeof(cellCand{})) + len(ix.mixEdge)*4 + len(ix.cellEdges)*4
 }

@@ -102,9 +102,9 @@ func (ix *Index) containing(p orb.Point) []int {
 	}
 	m := v &^ mixedBit
 	var out []int
-	for _, a := range ix.cands[ix.mixCand[m]:ix.mixCand[m+1]] {
-		if ix.contains(int(a), x, y) {
-			out = append(out, int(a))
+	for k := ix.mixCand[m]; k < ix.mixCand[m+1]; k++ {
+		if c := &ix.cands[k]; ix.inCand(c, x, y) {
+			out = append(out, int(c.area))
 		}
 	}
 	return out
