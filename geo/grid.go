@@ -98,11 +98,11 @@ func (ix *Index) buildGrid(prm params) {
 	for c := 1; c <= ncells; c++ {
 		cellStart[c] += cellStart[c-1]
 	}
-	ix.cellEdges = make([]uint32, len(touches))
+	cellEdges := make([]uint32, len(touches))
 	{
 		next := slices.Clone(cellStart[:ncells])
 		for _, t := range touches {
-			ix.cellEdges[next[t.cell]] = t.edge
+			cellEdges[next[t.cell]] = t.edge
 			next[t.cell]++
 		}
 	}
@@ -200,7 +200,7 @@ func (ix *Index) buildGrid(prm params) {
 					odd = slices.DeleteFunc(odd, func(v int32) bool { return v == a })
 				}
 			}
-			es := ix.cellEdges[cellStart[c]:cellStart[c+1]]
+			es := cellEdges[cellStart[c]:cellStart[c+1]]
 			if len(es) == 0 && len(odd) <= 1 {
 				if len(odd) == 1 {
 					ix.cells[c] = uint32(odd[0]) + 1
@@ -239,7 +239,11 @@ func (ix *Index) buildGrid(prm params) {
 			areaLo[ix.edgeArea[sp.edge]], areaHi[ix.edgeArea[sp.edge]] = 0, 0
 		}
 	}
-	ix.mixEdge = append(ix.mixEdge, uint32(len(ix.cellEdges)))
+	ix.mixEdge = append(ix.mixEdge, uint32(len(cellEdges)))
+	ix.segs = make([]cellSeg, len(cellEdges))
+	for k, e := range cellEdges {
+		ix.segs[k] = cellSeg{edge: ix.edges[e], id: e, area: ix.edgeArea[e]}
+	}
 	ix.mixEdge = slices.Clone(ix.mixEdge)
 	ix.mixCand = slices.Clone(ix.mixCand)
 	ix.cands = slices.Clone(ix.cands)

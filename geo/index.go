@@ -28,11 +28,12 @@ type Index struct {
 	dt                 []uint8  // chessboard distance (cells) to the nearest cell holding an edge, saturating at 255
 
 	// Mixed cell m: candidate areas cands[mixCand[m]:mixCand[m+1]] (ascending area), edges
-	// touching it cellEdges[mixEdge[m]:mixEdge[m+1]] (for distance searches).
-	mixCand   []uint32
-	cands     []cellCand
-	mixEdge   []uint32
-	cellEdges []uint32
+	// touching it segs[mixEdge[m]:mixEdge[m+1]] (for distance searches; copies, so that a
+	// search reads each cell's edges from one place).
+	mixCand []uint32
+	cands   []cellCand
+	mixEdge []uint32
+	segs    []cellSeg
 
 	// The crossing test of a candidate, local to its cell (see cellCand).
 	flips []float64
@@ -61,6 +62,13 @@ type area struct {
 
 // edge is a ring edge, canonical: y0 < y1, or y0 == y1 and x0 <= x1.
 type edge struct{ x0, y0, x1, y1 float64 }
+
+// cellSeg is an edge listed in a cell, with its index and area.
+type cellSeg struct {
+	edge
+	id   uint32
+	area int32
+}
 
 // crossEdge is a non-horizontal edge prepared for the crossing test.
 type crossEdge struct{ y0, y1, x0, dxdy float64 }

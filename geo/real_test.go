@@ -504,5 +504,5 @@ func BenchmarkNewIndex(b *testing.B) {
 func (ix *Index) sizeBytes() int {
 	return len(ix.areas)*int(unsafe.Sizeof(area{})) + len(ix.edges)*int(unsafe.Sizeof(edge{})) + len(ix.edgeArea)*4 +
 		len(ix.flips)*8 + len(ix.local)*int(unsafe.Sizeof(crossEdge{})) + len(ix.cells)*4 + len(ix.dt) +
-		len(ix.mixCand)*4 + len(ix.cands)*int(unsafe.Sizeof(cellCand{})) + len(ix.mixEdge)*4 + len(ix.cellEdges)*4
+		len(ix.mixCand)*4 + len(ix.cands)*int(unsafe.Sizeof(cellCand{})) + len(ix.mixEdge)*4 + len(ix.segs)*int(unsafe.Sizeof(cellSeg{}))
 }

@@ -278,12 +278,13 @@ func (ix *Index) visitCol(s *search, i, j0, j1 int) {
 }
 
 func (ix *Index) visitCell(s *search, m uint32) {
-	for _, e := range ix.cellEdges[ix.mixEdge[m]:ix.mixEdge[m+1]] {
-		a := ix.edgeArea[e]
+	segs := ix.segs[ix.mixEdge[m]:ix.mixEdge[m+1]]
+	for k := range segs {
+		ed := &segs[k]
+		a, e := ed.area, ed.id
 		if s.area >= 0 && a != s.area {
 			continue
 		}
-		ed := &ix.edges[e]
 		d2, cx, cy := s.pr.segDist2(ed.x0, ed.y0, ed.x1, ed.y1)
 		if d2 > s.reach2 {
 			continue
