@@ -178,6 +178,10 @@ func appendFloat(b []byte, f float64, err *error) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// AppendJSONString appends s as a JSON string, as encoding/json writes it with HTML
+// escaping off.
+func AppendJSONString(b []byte, s string) []byte { return appendString(b, s) }
+
 // appendString writes s as a JSON string: quotes, backslashes and control characters
 // escaped, invalid UTF-8 replaced by U+FFFD, and U+2028/U+2029 escaped (JavaScript reads
 // them as line ends); everything else, '<', '>' and '&' included, is copied.

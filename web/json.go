@@ -44,12 +44,23 @@ func appendJSON(b []byte, v any) ([]byte, error) {
 		b, err = v.AppendJSON(b)
 	case *directory.PostcodeAnswer:
 		b, err = v.AppendJSON(b)
+	case *bulkResponse:
+		b, err = v.appendJSON(b)
 	default:
-		buf := bytes.NewBuffer(b)
-		enc := json.NewEncoder(buf)
-		enc.SetEscapeHTML(false)
-		err = enc.Encode(v)
-		return buf.Bytes(), err
+		b, err = appendStd(b, v)
 	}
 	return append(b, '\n'), err
+}
+
+// appendStd appends v as encoding/json writes it with HTML escaping off, without the
+// newline an Encoder adds.
+func appendStd(b []byte, v any) ([]byte, error) {
+	buf := bytes.NewBuffer(b)
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return b, err
+	}
+	out := buf.Bytes()
+	return out[:len(out)-1], nil
 }

@@ -1,0 +1,37 @@
+package web
+
+import (
+	"bytes"
+	"testing"
+)
+
+// TestBulkJSONMatchesEncodingJSON: the hand-written bulk body is byte for byte what
+// encoding/json wrote for the map it replaced, over every kind of item (full postcodes
+// inside, nearest, by sector, outside England; outcodes and sectors; each kind of error),
+// in every edition.
+func TestBulkJSONMatchesEncodingJSON(t *testing.T) {
+	snap := fixtureSnapshot(t)
+	items := []string{"AA1 1AA", "aa11ab", "AA1 2AA", "AA1 1AD", "AA2 1ZZ", "CF1 1AA", "BT1 1AA", "AA1", "AA1 1",
+		"bad", "", "ZZ9 9ZZ", "GY1 1AA", "BFPO 1", "quote\"<&>\u2028\x01\xff"}
+	for _, e := range snap.Editions {
+		resp := bulkAnswer(snap, e.ID, items)
+		kinds := map[string]bool{}
+		for _, r := range resp.Results {
+			kinds[map[bool]string{true: "result", false: "error"}[r.Result != nil]] = true
+		}
+		if !kinds["result"] || !kinds["error"] {
+			t.Fatalf("edition %s: items give %v, want results and errors", e.ID, kinds)
+		}
+		got, err := appendJSON(nil, resp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		old, err := appendStd(nil, map[string]any{"edition": resp.Edition, "results": resp.Results, "dataset": resp.Dataset})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := append(old, '\n'); !bytes.Equal(got, want) {
+			t.Fatalf("edition %s:\n got %s\nwant %s", e.ID, got, want)
+		}
+	}
+}
