@@ -36,23 +36,35 @@ w = out.append
 w("## Peers, same points, same layers, one run (`bash bench/peers.sh`)\n")
 w(f"PostGIS {pgv} (PostgreSQL 15, a cluster on a Unix socket, GiST indexes, `jit = off`) and SpatiaLite {slv}")
 w("(sqlite3 CLI, R*Tree `SpatialIndex`), layers loaded from the same GeoJSON with `ogr2ogr`. Per-point")
-w("queries use the first 20,000 points of each set; joins and this service use all of them. \"ours\" is")
-w("`geo.Index.Locate` in-process, the same call the batch path makes per postcode; over HTTP see the load")
-w("test above. Ratios: the peer's time per point over ours, in the matching mode.\n")
-w("| layer | points | ours µs | PostGIS per query µs | × | PostGIS join µs | × | SpatiaLite per query µs | × | SpatiaLite join µs | × | orb naive µs | × |")
-w("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+w("queries use the first 20,000 points of each set; joins and the in-process index use all of them.\n")
+w("Each peer is set against this service in the matching mode:\n")
+w("- **per-point queries** (one prepared `ST_Contains` query per point sent by `psql` over the Unix")
+w("  socket; one SQL statement per point in the `sqlite3` shell) against **ours over HTTP**: one")
+w("  `GET /api/v1/lookup` per point, in sequence on one kept-alive loopback connection (wrk's mean")
+w("  latency). Each of our requests answers every layer of its edition (four in 2023) with boundary")
+w("  distances; each peer query answers one layer, without;")
+w("- **set-based joins** of all the points against **ours in-process**: `geo.Index.Locate` over all the")
+w("  points, the call the batch path makes per postcode;")
+w("- **orb's naive test** (`planar.MultiPolygonContains` over every area) against ours in-process.\n")
+w("× is the peer's time per point over ours: above 1, this service is faster.\n")
+w("| layer | points | ours HTTP µs/request | PostGIS per query µs | × | SpatiaLite per query µs | × | ours in-process µs | PostGIS join µs | × | SpatiaLite join µs | × | orb naive µs | × |")
+w("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+def cell(v, base):
+    return ["%.2f" % v, "%.1f" % (v / base) if v / base < 10 else "%.0f" % (v / base)] if v and base else ["–", "–"]
 for layer in layers:
     for s in sets:
-        o = times[("ours", s, layer)]
-        cells = [layer, s, "%.3f" % o]
-        for tool in ["postgis-point", "postgis-join", "spatialite-point", "spatialite-join", "naive"]:
-            v = times.get((tool, s, layer))
-            cells += ["%.2f" % v, "%.0f" % (v / o)] if v else ["–", "–"]
+        o, h = times[("ours", s, layer)], times.get(("http", s, layer))
+        cells = [layer, s, "%.1f" % h if h else "–"]
+        for tool in ["postgis-point", "spatialite-point"]:
+            cells += cell(times.get((tool, s, layer)), h)
+        cells.append("%.3f" % o)
+        for tool in ["postgis-join", "spatialite-join", "naive"]:
+            cells += cell(times.get((tool, s, layer)), o)
         w("| " + " | ".join(cells) + " |")
 w("")
 w("### Agreement\n")
-w("Every tool's answer for every point compared with ours (inside answers only: the peers have no")
-w("nearest-area fallback).\n")
+w("Every tool's answer for every point compared with ours in-process (inside answers only: the peers")
+w("have no nearest-area fallback).\n")
 w("| layer | points | tool | compared | agree | disagree |")
 w("|---|---|---|---|---|---|")
 disagreements = []
@@ -61,9 +73,10 @@ for layer in layers:
     for s in sets:
         mine = ours[(s, layer)]
         fallbacks[(layer, s)] = sum(1 for v in mine.values() if not v[0] and v[1])
-        for tool, fname in [("PostGIS query", "pg_pp"), ("PostGIS join", "pg_join"), ("SpatiaLite query", "sl_pp"), ("SpatiaLite join", "sl_join")]:
-            path = f"{fname}_{s}_{layer}.csv"
-            ids = [r[0] for r in csv.reader(open(os.path.join(tmp, "pg_pp_%s_%s.csv" % (s, layer))))] if fname.endswith("pp") else list(mine)
+        for tool, fname in [("ours over HTTP", "http"), ("PostGIS query", "pg_pp"), ("PostGIS join", "pg_join"), ("SpatiaLite query", "sl_pp"), ("SpatiaLite join", "sl_join")]:
+            path = f"{fname}_{s}_{layer}.csv" if fname != "http" else f"ours/{s}/http_{layer}.csv"
+            per_point = fname.endswith("pp") or fname == "http"
+            ids = [r[0] for r in csv.reader(open(os.path.join(tmp, "pg_pp_%s_%s.csv" % (s, layer))))] if per_point else list(mine)
             got = answers(path, ids)
             bad = [(i, mine[i][0], got[i], mine[i][2]) for i in ids if got[i] != mine[i][0]]
             w(f"| {layer} | {s} | {tool} | {len(ids)} | {len(ids) - len(bad)} | {len(bad)} |")
@@ -81,3 +94,6 @@ w("")
 w("Points outside every polygon that our nearest-area fallback (2 km) answers, and the peers leave")
 w("unanswered: " + ", ".join(f"{l} {s}: {n}" for (l, s), n in fallbacks.items()) + ".")
 print("\n".join(out))
+if os.environ.get("PEERS_SUMMARY"):  # the times, for bench/run.sh's targets table
+    import json
+    json.dump([{"tool": t, "set": s, "layer": l, "us": v} for (t, s, l), v in times.items()], open(os.environ["PEERS_SUMMARY"], "w"))

@@ -1,5 +1,7 @@
--- wrk script: each request takes the next path from the file named by PATHS (one per line),
--- and done() prints one line of JSON with the rate and the latency percentiles.
+-- wrk script: each request takes the next path from the file named by PATHS (one per line,
+-- each thread starting at a random line), and done() prints one line of JSON with the
+-- rate, the mean and percentile latencies, the errors (non-2xx/3xx answers included) and
+-- the non-2xx/3xx answers alone.
 local paths = {}
 local n = 0
 init = function(args)
@@ -14,8 +16,9 @@ request = function()
   return wrk.format("GET", paths[i])
 end
 done = function(summary, latency, requests)
-  local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status + summary.errors.timeout
-  io.write(string.format('{"requests":%d,"seconds":%.3f,"rps":%.0f,"p50_us":%d,"p99_us":%d,"p999_us":%d,"errors":%d}\n',
-    summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
-    latency:percentile(50), latency:percentile(99), latency:percentile(99.9), errors))
+  local e = summary.errors
+  io.write(string.format('{"requests":%d,"seconds":%.3f,"rps":%.0f,"mean_us":%.1f,"p50_us":%d,"p99_us":%d,"p999_us":%d,"errors":%d,"non2xx":%d}\n',
+    summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6), latency.mean,
+    latency:percentile(50), latency:percentile(99), latency:percentile(99.9),
+    e.connect + e.read + e.write + e.status + e.timeout, e.status))
 end

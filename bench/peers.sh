@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Answers the shared benchmark points (shared/bench) with this service's index, PostGIS,
-# SpatiaLite and orb's naive test, on the same layers, in one run; checks that every tool
-# gives the same area for every point and prints a Markdown section for docs/benchmarks.md.
+# Answers the shared benchmark points (shared/bench) with this service's index (in-process
+# and over HTTP), PostGIS, SpatiaLite and orb's naive test, on the same layers, in one run;
+# checks that every tool gives the same area for every point and prints a Markdown section
+# for docs/benchmarks.md.
 # Needs Debian's postgresql, postgis, gdal-bin, sqlite3 and libsqlite3-mod-spatialite (it
 # installs them when missing). Per-point queries use the first $PER_POINT points of each set.
 set -euo pipefail
@@ -13,7 +14,7 @@ PG=/usr/lib/postgresql/15/bin
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
 cleanup() {
-  [ -f "$tmp/pg/data/postmaster.pid" ] && runuser -u postgres -- $PG/pg_ctl -D "$tmp/pg/data" -m fast stop >/dev/null 2>&1 || true
+  if [ -f "$tmp/pg/data/postmaster.pid" ]; then runuser -u postgres -- $PG/pg_ctl -D "$tmp/pg/data" -m fast stop >/dev/null 2>&1 || true; fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -47,6 +48,30 @@ for s in $SETS; do
   mkdir -p "$tmp/ours/$set_name"
   go run ./bench/ours -data "$DATA" -points "$tmp/$set_name.csv" -out "$tmp/ours/$set_name" -naive > "$tmp/ours/$set_name/times.txt"
 done
+
+echo "ours over HTTP…" >&2
+# One GET /api/v1/lookup per point, timed with wrk on one connection (its mean latency is
+# the time per request, as psql's is per query below); the answers fetched apart, untimed.
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+make -s build >/dev/null
+DB=${ALLIANCE_DB:-var/alliance.db}
+[ -f "$DB" ] || make -s db >/dev/null
+port=$((20000 + RANDOM % 20000))
+bin/alliance serve --addr 127.0.0.1:$port --db "$DB" 2>/dev/null &
+spid=$!
+until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.05; done
+for s in $SETS; do
+  set_name=${s%%:*}
+  go run ./bench/ours -http "http://127.0.0.1:$port" -points "$tmp/${set_name}_pp.csv" -out "$tmp/ours/$set_name"
+  for ed in 2021 2023; do
+    tail -n +2 "$tmp/${set_name}_pp.csv" | awk -F, -v e=$ed '{printf "/api/v1/lookup?lat=%s&lon=%s&edition=%s\n", $3, $2, e}' > "$tmp/paths.txt"
+    mean=$(PATHS="$tmp/paths.txt" wrk -t1 -c1 -d${HTTP_DURATION:-5s} -s bench/paths.lua "http://127.0.0.1:$port" | tail -1 |
+      python3 -c "import json,sys; d=json.load(sys.stdin); assert d['errors'] == d['non2xx'], d; print('%.2f' % d['mean_us'])")
+    case $ed in 2021) ls=cal21;; 2023) ls="icb23 sicbl23";; esac
+    for l in $ls; do echo "http $set_name $l $mean" >> "$tmp/times.txt"; done
+  done
+done
+kill $spid; wait $spid 2>/dev/null || true; spid=
 
 echo "PostGIS…" >&2
 mkdir -p "$tmp/pg" && chown postgres "$tmp/pg"

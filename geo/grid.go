@@ -129,7 +129,7 @@ func (ix *Index) buildGrid(prm params) {
 	}
 	crosses = nil
 
-	// Spans by row, then by area.
+	// Spans by row, then by edge (hence by area: each area's edges are consecutive).
 	spanStart := make([]int, ny+1)
 	for _, sp := range spans {
 		spanStart[sp.row+1]++
@@ -164,10 +164,8 @@ func (ix *Index) buildGrid(prm params) {
 	for j := range ny {
 		cr := sorted[rowStart[j]:rowStart[j+1]]
 		slices.SortFunc(cr, func(a, b crossing) int { return cmp.Compare(a.x, b.x) })
+		// In edge order (the counting sort is stable), so grouped by area.
 		rs := bySpan[spanStart[j]:spanStart[j+1]]
-		slices.SortFunc(rs, func(a, b rowSpan) int {
-			return cmp.Or(cmp.Compare(ix.edgeArea[a.edge], ix.edgeArea[b.edge]), cmp.Compare(a.edge, b.edge))
-		})
 		// Every latitude a point of this row can have (as rows were padded above).
 		ylo := ix.gy0 + float64(j)*ix.ch - padEps
 		yhi := ix.gy0 + float64(j+1)*ix.ch + padEps

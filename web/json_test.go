@@ -35,3 +35,27 @@ func TestBulkJSONMatchesEncodingJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestBulkInOrder: a list long enough to be shared among goroutines is answered item for
+// item as one goroutine answers it.
+func TestBulkInOrder(t *testing.T) {
+	snap := fixtureSnapshot(t)
+	base := []string{"AA1 1AA", "aa11ab", "AA1 2AA", "AA1 1AD", "AA2 1ZZ", "CF1 1AA", "bad", "AA1", "ZZ9 9ZZ"}
+	var items []string
+	for i := 0; len(items) < 1000; i++ {
+		items = append(items, base[i%len(base)])
+	}
+	got, err := appendJSON(nil, bulkAnswer(snap, "2021", items))
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := make([]bulkResult, len(items))
+	answerItems(snap, "2021", items, one)
+	want, err := appendJSON(nil, &bulkResponse{Dataset: snap.Checksum, Edition: "2021", Results: one})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatal("the shared-out answer differs from the sequential one")
+	}
+}

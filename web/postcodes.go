@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"runtime"
+	"sync"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/nhs-geo/alliance/data"
@@ -132,9 +134,29 @@ func (s *Server) handleBulkPostcodes(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, bulkAnswer(snap, info.ID, req.Postcodes))
 }
 
-// bulkAnswer answers each item in order, each with its own error where it has one.
+// bulkAnswer answers each item in order, each with its own error where it has one. A long
+// list is shared out among the processors: each item's answer is independent of the others.
 func bulkAnswer(snap *directory.Snapshot, ed directory.Edition, items []string) *bulkResponse {
 	out := make([]bulkResult, len(items))
+	workers := min(runtime.GOMAXPROCS(0), len(items)/bulkChunk)
+	if workers <= 1 {
+		answerItems(snap, ed, items, out)
+	} else {
+		var wg sync.WaitGroup
+		per := (len(items) + workers - 1) / workers
+		for lo := 0; lo < len(items); lo += per {
+			hi := min(lo+per, len(items))
+			wg.Go(func() { answerItems(snap, ed, items[lo:hi], out[lo:hi]) })
+		}
+		wg.Wait()
+	}
+	return &bulkResponse{Dataset: snap.Checksum, Edition: ed, Results: out}
+}
+
+// bulkChunk is the fewest items worth a goroutine of their own (about 0.5 ms of work).
+const bulkChunk = 64
+
+func answerItems(snap *directory.Snapshot, ed directory.Edition, items []string, out []bulkResult) {
 	for i, q := range items {
 		out[i].Query = q
 		var res any
@@ -151,7 +173,6 @@ func bulkAnswer(snap *directory.Snapshot, ed directory.Edition, items []string) 
 		}
 		out[i].Result = res
 	}
-	return &bulkResponse{Dataset: snap.Checksum, Edition: ed, Results: out}
 }
 
 // bulkResponse is the body of a bulk answer. Its fields are in the order encoding/json gave

@@ -1,18 +1,26 @@
 // Command ours answers the shared benchmark points with this service's index, for
 // bench/peers.sh: it prints, per layer, the time per point and writes each point's area.
+// With -http it asks a running server instead, one GET /api/v1/lookup per point and
+// edition, and writes the answers only: peers.sh times the same requests with wrk, whose
+// single-threaded event loop adds far less to each round trip than Go's HTTP client.
 //
 //	go run ./bench/ours -data ../shared/data -points points.csv -out DIR
+//	go run ./bench/ours -http http://127.0.0.1:8080 -points points.csv -n 20000 -out DIR
 package main
 
 import (
 	"bufio"
 	"encoding/csv"
+	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"log"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nhs-geo/alliance/data"
@@ -33,10 +41,21 @@ func main() {
 	pointsFile := flag.String("points", "", "CSV id,lon,lat[,…] with a header")
 	out := flag.String("out", ".", "folder for <layer>.csv answers")
 	naive := flag.Bool("naive", false, "also time orb's planar.MultiPolygonContains over every area")
+	server := flag.String("http", "", "ask this server over HTTP instead of the index in-process")
+	count := flag.Int("n", 0, "with -http: the first n points only (0: all)")
 	flag.Parse()
 	pts, ids, err := readPoints(*pointsFile)
 	if err != nil {
 		log.Fatal(err)
+	}
+	if *server != "" {
+		if *count > 0 && *count < len(pts) {
+			pts, ids = pts[:*count], ids[:*count]
+		}
+		if err := askHTTP(*server, pts, ids, *out); err != nil {
+			log.Fatal(err)
+		}
+		return
 	}
 	for _, l := range layers {
 		f, err := os.Open(filepath.Join(*dataDir, l.file))
@@ -123,4 +142,62 @@ func readPoints(path string) ([]orb.Point, []string, error) {
 		ids = append(ids, row[0])
 	}
 	return pts, ids, nil
+}
+
+// httpLayers: which edition's answer holds each compared layer, and its area type there.
+var httpLayers = []struct{ name, edition, typ string }{
+	{"cal21", "2021", "cancer-alliance"},
+	{"icb23", "2023", "icb"},
+	{"sicbl23", "2023", "sub-icb"},
+}
+
+// askHTTP sends one lookup per point and edition and writes http_<layer>.csv: id,code for
+// each point inside an area of the layer.
+func askHTTP(base string, pts []orb.Point, ids []string, out string) error {
+	client := &http.Client{Timeout: 10 * time.Second}
+	answers := map[string][]string{}
+	for _, ed := range []string{"2021", "2023"} {
+		byType := map[string][]string{}
+		for i, p := range pts {
+			u := fmt.Sprintf("%s/api/v1/lookup?lat=%s&lon=%s&edition=%s", base,
+				strconv.FormatFloat(p[1], 'f', -1, 64), strconv.FormatFloat(p[0], 'f', -1, 64), ed)
+			resp, err := client.Get(u)
+			if err != nil {
+				return err
+			}
+			body, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if err != nil {
+				return err
+			}
+			var ans struct {
+				Areas []struct{ Code, Type, Match string }
+			}
+			switch resp.StatusCode {
+			case http.StatusOK:
+				if err := json.Unmarshal(body, &ans); err != nil {
+					return fmt.Errorf("%s: %v", u, err)
+				}
+			case http.StatusNotFound: // outside coverage: no area
+			default:
+				return fmt.Errorf("%s: %s %s", u, resp.Status, body)
+			}
+			for _, a := range ans.Areas {
+				if a.Match == "inside" {
+					byType[a.Type] = append(byType[a.Type], ids[i]+","+a.Code)
+				}
+			}
+		}
+		for _, l := range httpLayers {
+			if l.edition == ed {
+				answers[l.name] = byType[l.typ]
+			}
+		}
+	}
+	for _, l := range httpLayers {
+		if err := os.WriteFile(filepath.Join(out, "http_"+l.name+".csv"), []byte(strings.Join(answers[l.name], "\n")+"\n"), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }

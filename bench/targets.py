@@ -1,0 +1,68 @@
+"""Prints the targets section of docs/benchmarks.md from one run's results in TMP (geo.txt,
+load.txt, floor.txt, peers.json), each target with its figure and whether it is met.
+
+Usage: targets.py TMP BATCH_MS COLD_MS RSS_MB"""
+import json, os, re, sys
+
+tmp, batch_ms, cold_ms, rss_mb = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+
+def bench(prefix):
+    out = []
+    for line in open(os.path.join(tmp, "geo.txt")):
+        f = line.split()
+        if f and f[0].startswith(prefix):
+            out.append(float(f[2]))
+    return out
+
+def load(name):
+    rows = {}
+    for line in open(os.path.join(tmp, name)):
+        ep, c, js = line.split(" ", 2)
+        rows[(ep, int(c))] = json.loads(js)
+    return rows
+
+peers = {(p["tool"], p["set"], p["layer"]): p["us"] for p in json.load(open(os.path.join(tmp, "peers.json")))}
+lo, fl = load("load.txt"), load("floor.txt")
+met = lambda ok: "met" if ok else "**not met**"
+
+uni, bnd = bench("BenchmarkLocate/uniform"), bench("BenchmarkLocate/boundary")
+join = [peers[("postgis-join", s, l)] / peers[("ours", s, l)] for (t, s, l) in peers if t == "ours" and ("postgis-join", s, l) in peers]
+per_q = [peers[("postgis-point", s, l)] / peers[("http", s, l)] for (t, s, l) in peers if t == "http" and ("postgis-point", s, l) in peers]
+pg_q = [v for (t, s, l), v in peers.items() if t == "postgis-point"]
+http = [v for (t, s, l), v in peers.items() if t == "http"]
+share = lo[("lookup", 64)]["rps"] / lo[("healthz", 64)]["rps"]
+floor_share = fl[("large", 64)]["rps"] / fl[("small", 64)]["rps"]
+floor_1 = fl[("small", 1)]["mean_us"]
+
+print("| target | result | |")
+print("|---|---|---|")
+print(f"| index ≤ 100 ns per point, uniform points | {min(uni):.0f}–{max(uni):.0f} ns (`BenchmarkLocate/uniform`) | {met(max(uni) <= 100)} |")
+print(f"| index ≤ 1 µs per point near boundaries | {min(bnd):.0f}–{max(bnd):.0f} ns (`BenchmarkLocate/boundary`) | {met(max(bnd) <= 1000)} |")
+print(f"| index ≥ 20× faster than PostGIS's set join, per point | {min(join):.0f}–{max(join):.0f}× over the three layers and two point sets | {met(min(join) >= 20)} |")
+print(f"| `/api/v1/lookup` over HTTP, 1 connection, ≥ 2× faster per request than one PostGIS query per point | "
+      f"{min(per_q):.2f}–{max(per_q):.2f}×: {min(http):.0f}–{max(http):.0f} µs per request against {min(pg_q):.0f}–{max(pg_q):.0f} µs per query; "
+      f"a bare Go HTTP server answering 16 bytes takes {floor_1:.0f} µs here | {met(min(per_q) >= 2)} |")
+print(f"| at 64 connections, lookup throughput ≥ 80 % of `/healthz` | {share:.0%} ({lo[('lookup', 64)]['rps']:.0f} against {lo[('healthz', 64)]['rps']:.0f} requests/s); "
+      f"on the bare server an 811-byte answer with the API's headers alone gets {floor_share:.0%} of a 16-byte one | {met(share >= 0.8)} |")
+print(f"| batch: 1.49 M live English postcodes, CSV in and out, < 3 s | {batch_ms} ms | {met(batch_ms < 3000)} |")
+print(f"| cold start < 1 s, resident memory < 300 MB | {cold_ms} ms; {rss_mb} MB after the load test | {met(cold_ms < 1000 and rss_mb < 300)} |")
+print()
+print("The floor: `bench/floor`, a bare `net/http` server with no middleware and no work, under the same wrk load.")
+print()
+print("| answer | connections | requests/s | mean µs | p50 µs | p99 µs |")
+print("|---|---|---|---|---|---|")
+for (ep, c), d in sorted(fl.items()):
+    print(f"| {ep} | {c} | {d['rps']:.0f} | {d['mean_us']:.0f} | {d['p50_us']} | {d['p99_us']} |")
+print()
+print("What limits the two targets not met, as measured here:")
+print()
+print(f"- **One connection.** A request over loopback TCP costs two wake-ups of a sleeping process on a")
+print(f"  2-core virtual machine, whatever answers it: the bare server's mean is {floor_1:.0f} µs for 16 bytes,")
+print(f"  already above one PostGIS query from `psql` over a Unix socket ({min(pg_q):.0f}–{max(pg_q):.0f} µs). The service's own")
+print("  work for a lookup (every layer of the edition, boundary distances, the JSON) is the in-process")
+print("  handler time above, a small part of the round trip. Twice as fast as PostGIS per query is out of")
+print("  reach of any HTTP server on this machine; per point, the bulk endpoint and the batch are the fast paths.")
+print(f"- **64 connections.** wrk shares the two cores with the server. On the bare server, the size of a")
+print(f"  lookup's answer alone costs {1 - floor_share:.0%} of the throughput of a 16-byte one; the rest of the gap is")
+print("  the exact boundary distance in every layer (`BenchmarkLookup` above, about 1 µs per layer with")
+print("  cache misses under load), which each answer includes.")
