@@ -66,11 +66,13 @@ go build -o "$tmp/floor" ./bench/floor
 fpid=$!
 until curl -sf "http://$addr/small" >/dev/null; do sleep 0.05; done
 floor=""
-for ep in small large; do
-  echo "/$ep" > "$tmp/$ep.txt"
+echo /small > "$tmp/small.txt"; echo /large > "$tmp/large.txt"
+for r in 1 2 3; do
   for c in 1 64; do
-    threads=$(( c < 2 ? 1 : 2 ))
-    floor+="$ep $c $(PATHS="$tmp/$ep.txt" wrk -t$threads -c$c -d$DUR -s bench/paths.lua "http://$addr" | tail -1)"$'\n'
+    for ep in small large; do
+      threads=$(( c < 2 ? 1 : 2 ))
+      floor+="$ep-$r $c $(PATHS="$tmp/$ep.txt" wrk -t$threads -c$c -d$DUR -s bench/paths.lua "http://$addr" | tail -1)"$'\n'
+    done
   done
 done
 kill $fpid; wait $fpid 2>/dev/null || true
