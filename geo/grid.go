@@ -111,41 +111,11 @@ func (ix *Index) buildGrid(prm params) {
 	ix.cands = make([]cellCand, 0, len(touches)/2)
 	touches = nil
 
-	// Crossings by row, then by x.
-	rowStart := make([]int, ny+1)
-	for _, c := range crosses {
-		rowStart[c.row+1]++
-	}
-	for j := 1; j <= ny; j++ {
-		rowStart[j] += rowStart[j-1]
-	}
-	sorted := make([]crossing, len(crosses))
-	{
-		next := slices.Clone(rowStart[:ny])
-		for _, c := range crosses {
-			sorted[next[c.row]] = c
-			next[c.row]++
-		}
-	}
-	crosses = nil
-
-	// Spans by row, then by edge (hence by area: each area's edges are consecutive).
-	spanStart := make([]int, ny+1)
-	for _, sp := range spans {
-		spanStart[sp.row+1]++
-	}
-	for j := 1; j <= ny; j++ {
-		spanStart[j] += spanStart[j-1]
-	}
-	bySpan := make([]rowSpan, len(spans))
-	{
-		next := slices.Clone(spanStart[:ny])
-		for _, sp := range spans {
-			bySpan[next[sp.row]] = sp
-			next[sp.row]++
-		}
-	}
-	spans = nil
+	// Crossings by row (then by x, row by row below); spans by row, then by edge, hence by
+	// area (each area's edges are consecutive).
+	sorted, rowStart := byRow(crosses, ny, func(c crossing) int32 { return c.row })
+	bySpan, spanStart := byRow(spans, ny, func(sp rowSpan) int32 { return sp.row })
+	crosses, spans = nil, nil
 	areaLo := make([]int, len(ix.areas))
 	areaHi := make([]int, len(ix.areas))
 	endLo := make([]int, len(ix.areas))
@@ -288,6 +258,26 @@ func (ix *Index) buildGrid(prm params) {
 		}
 	}
 	ix.dt = dt
+}
+
+// byRow sorts items into rows 0..ny-1, stably (a counting sort): row j is
+// sorted[start[j]:start[j+1]].
+func byRow[T any](items []T, ny int, row func(T) int32) (sorted []T, start []int) {
+	start = make([]int, ny+1)
+	for _, it := range items {
+		start[row(it)+1]++
+	}
+	for j := 1; j <= ny; j++ {
+		start[j] += start[j-1]
+	}
+	sorted = make([]T, len(items))
+	next := slices.Clone(start[:ny])
+	for _, it := range items {
+		j := row(it)
+		sorted[next[j]] = it
+		next[j]++
+	}
+	return sorted, start
 }
 
 // rowEnd is an end of an edge within the latitudes of a row, and the first column of
