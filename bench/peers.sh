@@ -14,6 +14,7 @@ PG=/usr/lib/postgresql/15/bin
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
 cleanup() {
+  if [ -n "${spid:-}" ]; then kill "$spid" 2>/dev/null || true; fi
   if [ -f "$tmp/pg/data/postmaster.pid" ]; then runuser -u postgres -- $PG/pg_ctl -D "$tmp/pg/data" -m fast stop >/dev/null 2>&1 || true; fi
   rm -rf "$tmp"
 }

@@ -203,8 +203,9 @@ func (ix *Index) buildGrid(prm params) {
 			parity[a] = false
 		}
 		odd = odd[:0]
-		for _, sp := range rs {
-			areaLo[ix.edgeArea[sp.edge]], areaHi[ix.edgeArea[sp.edge]] = 0, 0
+		for _, sp := range rs { // no range outlives its row
+			a := ix.edgeArea[sp.edge]
+			areaLo[a], areaHi[a], endLo[a], endHi[a] = 0, 0, 0, 0
 		}
 	}
 	ix.mixEdge = append(ix.mixEdge, uint32(len(cellEdges)))
