@@ -90,7 +90,8 @@ fuzz:
 	  done; done
 
 # The race detector on the code that shares state between goroutines (snapshot swaps, the
-# index, the rate limiter, bulk answers shared out). It needs cgo, and modernc.org/sqlite under -race compiles slowly.
+# index, the rate limiter, bulk answers shared out). It needs cgo, and modernc.org/sqlite
+# under -race compiles slowly.
 race:
 	CGO_ENABLED=1 $(GO) test -race -count=1 -run 'Reload|RateLimit|ConditionalGet|Concurrent|BulkInOrder' ./directory/ ./web/ ./geo/
 
