@@ -72,12 +72,12 @@ if min(per_q) < 2:
   2-core virtual machine, whatever answers it: the bare server's mean is {floor_1:.0f} µs for 16 bytes,
   against one PostGIS query from `psql` over a Unix socket at {min(pg_q):.0f}–{max(pg_q):.0f} µs. The service's own
   work for a lookup (every layer of the edition, boundary distances, the JSON) is the in-process
-  handler time above, a small part of the round trip. Twice as fast as PostGIS per query is out of
+  handler time (Server, below), a small part of the round trip. Twice as fast as PostGIS per query is out of
   reach of any HTTP server on this machine; per point, the bulk endpoint and the batch are the fast paths.""")
 if share < 0.8:
     limits.append(f"""- **64 connections.** wrk shares the two cores with the server. On the bare server, the size of a
   lookup's answer alone costs {max(0, 1 - floor_share):.0%} of the throughput of a 16-byte one; the rest of the gap is
-  the exact boundary distance in every layer (`BenchmarkLookup` above, about 1 µs per layer, more with
+  the exact boundary distance in every layer (`BenchmarkLookup` below, about 1 µs per layer, more with
   cache misses under load), which each answer includes.""")
 if limits:
     print()
