@@ -36,20 +36,24 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // appendJSON appends v's JSON and a newline, as json.Encoder.Encode writes it.
 func appendJSON(b []byte, v any) ([]byte, error) {
-	var err error
-	// A type switch on concrete types, not an interface: a type embedding *Answer would
-	// otherwise inherit Answer's AppendJSON and silently lose its own fields.
+	b, err := appendValue(b, v)
+	return append(b, '\n'), err
+}
+
+// appendValue appends v's JSON. A type switch on concrete types, not an interface: a type
+// embedding *Answer would otherwise inherit Answer's AppendJSON and silently lose its own
+// fields.
+func appendValue(b []byte, v any) ([]byte, error) {
 	switch v := v.(type) {
 	case *directory.Answer:
-		b, err = v.AppendJSON(b)
+		return v.AppendJSON(b)
 	case *directory.PostcodeAnswer:
-		b, err = v.AppendJSON(b)
+		return v.AppendJSON(b)
 	case *bulkResponse:
-		b, err = v.appendJSON(b)
+		return v.appendJSON(b)
 	default:
-		b, err = appendStd(b, v)
+		return appendStd(b, v)
 	}
-	return append(b, '\n'), err
 }
 
 // appendStd appends v as encoding/json writes it with HTML escaping off, without the

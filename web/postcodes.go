@@ -183,8 +183,8 @@ type bulkResponse struct {
 	Results []bulkResult      `json:"results"`
 }
 
-// appendJSON writes the response without reflection where it can: a thousand postcode
-// answers go through their AppendJSON; anything else through encoding/json.
+// appendJSON writes the response without reflection where it can: each item goes through
+// appendValue, so a thousand postcode answers go through their AppendJSON.
 func (b *bulkResponse) appendJSON(dst []byte) ([]byte, error) {
 	dst = append(dst, `{"dataset":`...)
 	dst = directory.AppendJSONString(dst, b.Dataset)
@@ -202,14 +202,10 @@ func (b *bulkResponse) appendJSON(dst []byte) ([]byte, error) {
 		switch {
 		case r.Result != nil:
 			dst = append(dst, `,"result":`...)
-			if pa, ok := r.Result.(*directory.PostcodeAnswer); ok {
-				dst, err = pa.AppendJSON(dst)
-			} else {
-				dst, err = appendStd(dst, r.Result)
-			}
+			dst, err = appendValue(dst, r.Result)
 		case r.Error != nil:
 			dst = append(dst, `,"error":`...)
-			dst, err = appendStd(dst, r.Error)
+			dst, err = appendValue(dst, r.Error)
 		}
 		if err != nil {
 			return dst, err

@@ -30,10 +30,11 @@ import (
 )
 
 // Layers compared with the peers, as named in shared/bench/README.md.
-var layers = []struct{ name, file, prefix string }{
-	{"cal21", "boundaries/2021/cancer-alliances.geojson", "cal"},
-	{"icb23", "boundaries/2023/icb.geojson", "icb"},
-	{"sicbl23", "boundaries/2023/sub-icb.geojson", "sicbl"},
+// Over HTTP, each is the area of type typ in the answer for its edition.
+var layers = []struct{ name, file, prefix, edition, typ string }{
+	{"cal21", "boundaries/2021/cancer-alliances.geojson", "cal", "2021", "cancer-alliance"},
+	{"icb23", "boundaries/2023/icb.geojson", "icb", "2023", "icb"},
+	{"sicbl23", "boundaries/2023/sub-icb.geojson", "sicbl", "2023", "sub-icb"},
 }
 
 func main() {
@@ -144,13 +145,6 @@ func readPoints(path string) ([]orb.Point, []string, error) {
 	return pts, ids, nil
 }
 
-// httpLayers: which edition's answer holds each compared layer, and its area type there.
-var httpLayers = []struct{ name, edition, typ string }{
-	{"cal21", "2021", "cancer-alliance"},
-	{"icb23", "2023", "icb"},
-	{"sicbl23", "2023", "sub-icb"},
-}
-
 // askHTTP sends one lookup per point and edition and writes http_<layer>.csv: id,code for
 // each point inside an area of the layer.
 func askHTTP(base string, pts []orb.Point, ids []string, out string) error {
@@ -188,13 +182,13 @@ func askHTTP(base string, pts []orb.Point, ids []string, out string) error {
 				}
 			}
 		}
-		for _, l := range httpLayers {
+		for _, l := range layers {
 			if l.edition == ed {
 				answers[l.name] = byType[l.typ]
 			}
 		}
 	}
-	for _, l := range httpLayers {
+	for _, l := range layers {
 		if err := os.WriteFile(filepath.Join(out, "http_"+l.name+".csv"), []byte(strings.Join(answers[l.name], "\n")+"\n"), 0o644); err != nil {
 			return err
 		}
