@@ -11,9 +11,11 @@ export CGO_ENABLED := 0
 
 SOURCES := $(shell find . -name '*.go' -not -path './node_modules/*') go.mod go.sum directory/schema.sql directory/sources.json \
   $(shell find web/templates web/static web/openapi.json -type f -not -path 'web/static/vendor/*')
-DATA_FILES := $(shell find $(DATA)/boundaries $(DATA)/postcodes -type f 2>/dev/null)
+# Every file an import may read (boundaries, postcodes, lookups, organisations, their sources);
+# the ground truth is read by tests only.
+DATA_FILES := $(shell find $(DATA) -type f -not -path '*/groundtruth/*' 2>/dev/null | sed 's/ /\\ /g')
 
-.PHONY: run build test lint deps bench bench-short fuzz soak race db web-assets clean
+.PHONY: run build test lint deps cross bench bench-short fuzz soak race db web-assets clean
 
 run: $(BIN) $(DB)
 	$(BIN) serve --db $(DB)
@@ -55,16 +57,29 @@ $(VENDOR)/.stamp: node_modules/.package-lock.json Makefile
 	cp -r $(NHSUK)/assets $(VENDOR)/nhsuk/
 	touch $@
 
-test: $(BIN) lint deps
+test: $(BIN) lint deps cross openapi-lint
 	$(GO) test -count=1 ./...
 	@echo "Accuracy against ONS's postcode lookup (NSPL November 2021 sample):"
 	@set -o pipefail; $(GO) test -count=1 -run 'TestAccuracy|TestOSGBToWGS84AgainstNSPL' -v ./data/ ./directory/ | grep -E '_test.go:[0-9]+:|^(ok|FAIL|---)'
+
+# The OpenAPI document against Redocly CLI's recommended rules (version pinned in package.json):
+# it fails on any error or warning. No telemetry, no update check.
+.PHONY: openapi-lint
+openapi-lint: node_modules/.package-lock.json
+	@out=$$(REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_NOTIFICATIONS=true npx --no-install redocly lint --extends=recommended --format=stylish web/openapi.json 2>&1); rc=$$?; \
+	  grep -v -e '[╔║╚]' -e '^ *$$' <<<"$$out"; \
+	  [ $$rc -eq 0 ] && ! grep -Eq '^ *[0-9]+:[0-9]+ +(error|warning) |You have [0-9]+ warning' <<<"$$out"
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
 	$(GO) vet ./...
 	@command -v staticcheck >/dev/null || $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 	PATH="$$PATH:$$($(GO) env GOPATH)/bin" staticcheck ./...
+
+# The module builds everywhere Go does: platform code (the import lock) sits behind build tags.
+cross:
+	GOOS=windows GOARCH=amd64 $(GO) build -o /dev/null ./...
+	GOOS=darwin GOARCH=arm64 $(GO) build -o /dev/null ./...
 
 # Imports point inward: geo knows nothing of ours; data only geo; directory no web.
 deps:

@@ -2,17 +2,17 @@ package directory
 
 import (
 	"fmt"
-	"path/filepath"
 	"testing"
 
 	"github.com/nhs-geo/alliance/data"
+	"github.com/nhs-geo/alliance/internal/testenv"
 	"github.com/paulmach/orb"
 )
 
 // nsplEngland reads the live English postcodes with coordinates of the NSPL sample.
 func nsplEngland(t *testing.T) []data.NSPLRow {
 	t.Helper()
-	dir := filepath.Join(realDataDir(t), "groundtruth", "nspl-2021-sample")
+	dir := testenv.SharedData(t, "groundtruth", "nspl-2021-sample")
 	var rows []data.NSPLRow
 	err := data.ReadNSPLDir(dir, func(r data.NSPLRow) error {
 		if !r.Terminated && r.HasLocation && r.Country == englandCode {
@@ -65,7 +65,7 @@ func (a *accuracy) check(l *Layer, p orb.Point, pc string, m Match, ok bool, wan
 // withinOf reports whether the area code of layer l lies within metres of p.
 func withinOf(l *Layer, p orb.Point, code string, metres float64) bool {
 	for _, h := range l.Index.Near(p, metres) {
-		if l.Areas[h.Area].Code == code {
+		if l.areas[h.Area].Code == code {
 			return true
 		}
 	}
@@ -116,7 +116,8 @@ func TestAccuracyPostcodesNSPL(t *testing.T) {
 	located, bySector, missing := 0, 0, 0
 	var leftEngland []string
 	for _, r := range rows {
-		ans, err := s.LookupPostcode(r.Postcode, "2021")
+		res, err := s.LookupPostcode(r.Postcode, "2021")
+		ans := res.Full
 		if err == nil && !ans.InEngland {
 			// Code-Point Open 2025 places it outside England: its answer is the England-only
 			// statement, which counts as a disagreement but not as a missing answer.
@@ -159,7 +160,7 @@ func TestAccuracyPostcodesNSPL(t *testing.T) {
 // the generalised borders may disagree.
 func TestAccuracyOutsideEngland(t *testing.T) {
 	s := realSnapshot(t)
-	dir := filepath.Join(realDataDir(t), "groundtruth", "nspl-2021-sample")
+	dir := testenv.SharedData(t, "groundtruth", "nspl-2021-sample")
 	england, _ := s.Layer("2021", CancerAlliance)
 	total, right, border := 0, 0, 0
 	var wrong []string

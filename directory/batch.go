@@ -4,12 +4,8 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"strings"
-
-	"github.com/nhs-geo/alliance/data"
-	"github.com/paulmach/orb"
 )
 
 // BatchOptions configures Batch.
@@ -24,9 +20,10 @@ type BatchOptions struct {
 
 // BatchReport counts what Batch did.
 type BatchReport struct {
-	Rows     int `json:"rows"`
-	Answered int `json:"answered"`
-	Errors   int `json:"errors"`
+	Edition  Edition `json:"edition"`
+	Rows     int     `json:"rows"`
+	Answered int     `json:"answered"`
+	Errors   int     `json:"errors"`
 }
 
 // BatchColumns are the columns Batch appends to every row.
@@ -63,7 +60,8 @@ func (s *Snapshot) Batch(ctx context.Context, r io.Reader, w io.Writer, opt Batc
 	if err := cw.Write(out); err != nil {
 		return rep, err
 	}
-	b := batcher{s: s, info: info, sectors: map[string][]string{}}
+	rep.Edition = info.ID
+	b := batcher{s: s, info: info}
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -133,110 +131,53 @@ func postcodeColumn(header []string, want string) (int, error) {
 }
 
 type batcher struct {
-	s       *Snapshot
-	info    EditionInfo
-	sectors map[string][]string // a sector's answer, computed once per batch
-	cols    [9]string
+	s    *Snapshot
+	info EditionInfo
+	cols [9]string
 }
 
-// row answers one postcode as the added columns.
+// row answers one postcode as the added columns, through the same path as every other caller
+// (Snapshot.resolve): an error or a statement is that path's message. The batch answers full
+// postcodes only; an outcode or a sector is refused with a pointer to where it is answered.
 func (b *batcher) row(raw string) []string {
 	c := b.cols[:]
 	clear(c)
-	pc, err := data.ParsePostcode(raw)
+	pc, err := parsePostcode(raw)
+	if err == nil {
+		switch k := queryKind(pc); k {
+		case QueryOutcode, QuerySector:
+			err = invalid("partial_postcode", "%s is %s, not a full postcode: the batch answers full postcodes (ask /api/v1/%ss/%s for its areas and shares)",
+				pc.Normalised, map[string]string{QueryOutcode: "an outcode", QuerySector: "a sector"}[k], k, pc.Normalised)
+		}
+	}
+	var res PostcodeResult
+	if err == nil {
+		res, err = b.s.resolve(pc, b.info, false)
+	}
 	if err != nil {
-		c[8] = "invalid postcode"
-		if strings.TrimSpace(raw) == "" {
-			c[8] = "empty postcode"
+		var e *Error
+		if !errors.As(err, &e) {
+			e = &Error{Message: err.Error()}
 		}
+		c[8] = e.Message
 		return c
 	}
-	if pc.Kind != data.FullPostcode {
-		c[8] = "partial postcode: " + pc.Normalised
-		return c
+	ans := res.Full
+	if ans.Country != nil {
+		c[0] = ans.Country.Name
 	}
-	if _, desc, ok := data.Special(pc); ok {
-		c[8] = desc
-		return c
-	}
-	rec, found := b.s.postcodes.Find(pc.Normalised)
-	if !found || !rec.Located {
-		c := b.approximate(pc, found)
-		if found && c[0] == "" {
-			if country, ok := b.s.countries.Area(rec.Country); ok {
-				c[0] = country.Name
-			}
-		}
-		return c
-	}
-	country, _ := b.s.countries.Area(rec.Country)
-	c[0] = country.Name
-	if rec.Country != englandCode {
-		c[8] = "not in England: Cancer Alliances cover England only"
-		return c
-	}
-	p := orb.Point{rec.Lon, rec.Lat}
-	for _, src := range b.info.Layers {
-		l := b.s.layer(b.info.ID, src.Type)
-		i := l.Index.Locate(p)
-		kind := MatchInside
-		if i < 0 {
-			i = l.Index.Lookup(p, b.s.opts.MaxNearestM).Area
-			kind = MatchNearest
-		}
-		if i < 0 {
-			continue
-		}
-		a := l.Areas[i]
-		switch src.Type {
+	for _, m := range ans.Areas {
+		switch m.Type {
 		case CancerAlliance:
-			c[1], c[2], c[7] = a.Code, a.Name, kind
+			c[1], c[2], c[7] = m.Code, m.Name, m.Match
 		case b.info.Footprint():
-			c[3], c[4] = a.Code, a.Name
+			c[3], c[4] = m.Code, m.Name
 		case NHSRegion:
-			c[5], c[6] = a.Code, a.Name
+			c[5], c[6] = m.Code, m.Name
 		}
 	}
 	if c[1] == "" {
-		c[8] = fmt.Sprintf("more than %.0f m from every Cancer Alliance", b.s.opts.MaxNearestM)
+		c[8] = ans.Statement
 	}
-	return c
-}
-
-// approximate answers a postcode without a location from its sector (Snapshot.approximate),
-// once per sector in a batch.
-func (b *batcher) approximate(pc data.Postcode, found bool) []string {
-	c := b.cols[:]
-	key := fmt.Sprint(pc.Sector, "|", found)
-	if cached, ok := b.sectors[key]; ok {
-		copy(c, cached)
-		return c
-	}
-	ans, kind, err := b.s.approximate(pc, found, b.info)
-	switch {
-	case err != nil:
-		c[8] = "postcode not found"
-		if found {
-			c[8] = "postcode has no location and neither has its sector"
-		}
-	default:
-		if ans.Country != nil {
-			c[0] = ans.Country.Name
-		}
-		for _, m := range ans.Areas {
-			switch m.Type {
-			case CancerAlliance:
-				c[1], c[2], c[7] = m.Code, m.Name, kind
-			case b.info.Footprint():
-				c[3], c[4] = m.Code, m.Name
-			case NHSRegion:
-				c[5], c[6] = m.Code, m.Name
-			}
-		}
-		if c[1] == "" {
-			c[8] = "not in England: Cancer Alliances cover England only"
-		}
-	}
-	b.sectors[key] = append([]string(nil), c...)
 	return c
 }

@@ -5,20 +5,21 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
 
 func TestBatch(t *testing.T) {
 	s := fixtureSnapshot(t)
-	in := "name,PostCode\nfirst,AA1 1AA\nsecond,aa11ab\nbad,xx\nwales,CF1 1AA\nempty,\nsector,AA2 1ZZ\nunknown,AA9 9ZZ\n"
+	in := "name,PostCode\nfirst,AA1 1AA\nsecond,aa11ab\nbad,xx\nwales,CF1 1AA\nempty,\nsector,AA2 1ZZ\nunknown,AA9 9ZZ\noutcode,aa1\nni,BT1 1AA\n"
 	var out bytes.Buffer
 	rep, err := s.Batch(context.Background(), strings.NewReader(in), &out, BatchOptions{Edition: "2021"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Rows != 7 || rep.Answered != 3 || rep.Errors != 4 {
-		t.Errorf("report = %+v, want 7 rows, 3 answered, 4 errors", rep)
+	if rep.Rows != 9 || rep.Answered != 3 || rep.Errors != 6 || rep.Edition != "2021" {
+		t.Errorf("report = %+v, want edition 2021, 9 rows, 3 answered, 6 errors", rep)
 	}
 	rows, err := csv.NewReader(&out).ReadAll()
 	if err != nil {
@@ -28,11 +29,18 @@ func TestBatch(t *testing.T) {
 		{"name", "PostCode", "country", "cancer_alliance_code", "cancer_alliance_name", "footprint_code", "footprint_name", "nhs_region_code", "nhs_region_name", "match", "error"},
 		{"first", "AA1 1AA", "England", "E56000901", "West Alliance", "E54000902", "South Footprint", "", "", "inside", ""},
 		{"second", "aa11ab", "England", "E56000902", "East Alliance", "E54000902", "South Footprint", "", "", "inside", ""},
-		{"bad", "xx", "", "", "", "", "", "", "", "", "invalid postcode"},
-		{"wales", "CF1 1AA", "Wales", "", "", "", "", "", "", "", "not in England: Cancer Alliances cover England only"},
-		{"empty", "", "", "", "", "", "", "", "", "", "empty postcode"},
+		{"bad", "xx", "", "", "", "", "", "", "", "", apiMessage(s, "xx")},
+		{"wales", "CF1 1AA", "Wales", "", "", "", "", "", "", "", apiMessage(s, "CF1 1AA")},
+		{"empty", "", "", "", "", "", "", "", "", "", apiMessage(s, "")},
 		{"sector", "AA2 1ZZ", "England", "E56000901", "West Alliance", "E54000902", "South Footprint", "", "", "sector", ""},
-		{"unknown", "AA9 9ZZ", "", "", "", "", "", "", "", "", "postcode not found"},
+		{"unknown", "AA9 9ZZ", "", "", "", "", "", "", "", "", apiMessage(s, "AA9 9ZZ")},
+		{"outcode", "aa1", "", "", "", "", "", "", "", "", "AA1 is an outcode, not a full postcode: the batch answers full postcodes (ask /api/v1/outcodes/AA1 for its areas and shares)"},
+		{"ni", "BT1 1AA", "Northern Ireland", "", "", "", "", "", "", "", apiMessage(s, "BT1 1AA")},
+	}
+	for _, msg := range []string{want[3][10], want[4][10], want[5][10], want[7][10], want[9][10]} {
+		if msg == "" {
+			t.Fatal("the API gives no message for a row the batch cannot answer")
+		}
 	}
 	if len(rows) != len(want) {
 		t.Fatalf("%d rows, want %d", len(rows), len(want))
@@ -42,6 +50,20 @@ func TestBatch(t *testing.T) {
 			t.Errorf("row %d:\n got %q\nwant %q", i, rows[i], want[i])
 		}
 	}
+}
+
+// apiMessage is what LookupPostcode says of a postcode it cannot answer with areas: its error's
+// message, or the statement of an answer outside England.
+func apiMessage(s *Snapshot, pc string) string {
+	res, err := s.LookupPostcode(pc, "2021")
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	if err != nil || res.Full == nil {
+		return fmt.Sprint(err)
+	}
+	return res.Full.Statement
 }
 
 func TestBatchRegionColumns(t *testing.T) {

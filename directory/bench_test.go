@@ -13,6 +13,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/nhs-geo/alliance/internal/testenv"
 	"github.com/paulmach/orb"
 )
 
@@ -92,13 +93,9 @@ func BenchmarkBatchEngland(b *testing.B) {
 }
 
 // benchPoints reads the first 10,000 of the shared uniform points (points_uniform_100k.csv.gz in
-// $ALLIANCE_BENCH, else in bench/ beside the data folder), or five cities when it is absent.
+// testenv.BenchDir), or five cities when it is absent.
 func benchPoints(b *testing.B) []orb.Point {
-	dir := os.Getenv("ALLIANCE_BENCH")
-	if dir == "" {
-		dir = filepath.Join(realDataDir(b), "..", "bench")
-	}
-	f, err := os.Open(filepath.Join(dir, "points_uniform_100k.csv.gz"))
+	f, err := os.Open(filepath.Join(testenv.BenchDir(), "points_uniform_100k.csv.gz"))
 	if err != nil {
 		return []orb.Point{{-1.47, 53.38}, {-0.12, 51.5}, {-1.9, 52.48}, {-4.14, 50.37}, {-1.61, 54.97}}
 	}

@@ -78,7 +78,7 @@ func (s *Snapshot) stats(l *Layer) *layerStats {
 	st := l.stats
 	st.once.Do(func() {
 		st.neighbours = geo.Neighbours(l.Geometry)
-		st.postcodes = make([]int, len(l.Areas))
+		st.postcodes = make([]int, len(l.areas))
 		if s.postcodes != nil {
 			for _, r := range s.postcodes.rows {
 				if r.located {
@@ -149,7 +149,7 @@ func (s *Snapshot) AreaDetail(code string, e Edition) (*AreaDetail, error) {
 		Dataset:       s.Checksum,
 	}
 	for _, n := range st.neighbours[i] {
-		d.Neighbours = append(d.Neighbours, refOf(l.Areas[n]))
+		d.Neighbours = append(d.Neighbours, refOf(l.areas[n]))
 	}
 	if l.Type != Country {
 		info, _ := s.Edition(l.Edition)
@@ -161,14 +161,14 @@ func (s *Snapshot) AreaDetail(code string, e Edition) (*AreaDetail, error) {
 			if rank[src.Type] < rank[l.Type] { // coarser: where this area lies
 				for ci, share := range s.overlapShares(other, l)[i] {
 					if share > 0 {
-						oa := other.Areas[ci]
+						oa := other.areas[ci]
 						d.Parents = append(d.Parents, Overlap{AreaRef: refOf(oa), Share: share, Stated: statesParent(a, oa)})
 					}
 				}
 			} else { // finer: what lies in this area
 				for fi, row := range s.overlapShares(l, other) {
 					if row[i] > 0 {
-						d.Contains = append(d.Contains, Overlap{AreaRef: refOf(other.Areas[fi]), Share: row[i], Stated: statesParent(other.Areas[fi], a)})
+						d.Contains = append(d.Contains, Overlap{AreaRef: refOf(other.areas[fi]), Share: row[i], Stated: statesParent(other.areas[fi], a)})
 					}
 				}
 			}
@@ -216,7 +216,7 @@ func (s *Snapshot) Areas(e Edition, t AreaType) ([]Area, error) {
 	if err != nil {
 		return nil, err
 	}
-	return l.Areas, nil // already sorted by name, then code
+	return l.areas, nil // already sorted by name, then code
 }
 
 // AllianceSummary is one alliance in the directory's list: its region and its footprints.
@@ -235,11 +235,16 @@ func (s *Snapshot) Alliances(e Edition) (out []AllianceSummary, regionNote strin
 		return nil, "", err
 	}
 	alliances := s.layer(info.ID, CancerAlliance)
+	if alliances == nil {
+		return nil, "", notFound("no_alliances", "edition %s has no Cancer Alliance layer (%s)", info.ID, info.Title)
+	}
 	regions := s.layer(info.ID, NHSRegion)
 	regionNote = "NHS region (" + string(info.ID) + ")"
-	if regions == nil {
-		regions = s.layer(s.DefaultEdition, NHSRegion)
-		regionNote = "the NHS region (" + string(s.DefaultEdition) + " boundaries) each alliance mostly lies in"
+	for i := len(s.Editions) - 1; regions == nil && i >= 0; i-- {
+		// No regions of its own: those of the newest edition that has them.
+		if regions = s.layer(s.Editions[i].ID, NHSRegion); regions != nil {
+			regionNote = "the NHS region (" + string(s.Editions[i].ID) + " boundaries) each alliance mostly lies in"
+		}
 	}
 	var regionShares, fpShares [][]float64
 	if regions != nil {
@@ -249,7 +254,7 @@ func (s *Snapshot) Alliances(e Edition) (out []AllianceSummary, regionNote strin
 	if footprints != nil {
 		fpShares = s.overlapShares(alliances, footprints)
 	}
-	for i, a := range alliances.Areas {
+	for i, a := range alliances.areas {
 		sum := AllianceSummary{Area: a, Footprints: []AreaRef{}}
 		if regionShares != nil {
 			best, bestShare := -1, 0.0
@@ -259,13 +264,13 @@ func (s *Snapshot) Alliances(e Edition) (out []AllianceSummary, regionNote strin
 				}
 			}
 			if best >= 0 {
-				ref := refOf(regions.Areas[best])
+				ref := refOf(regions.areas[best])
 				sum.Region = &ref
 			}
 		}
 		for f, row := range fpShares {
 			if row[i] > 0.5 {
-				sum.Footprints = append(sum.Footprints, refOf(footprints.Areas[f]))
+				sum.Footprints = append(sum.Footprints, refOf(footprints.areas[f]))
 			}
 		}
 		out = append(out, sum)

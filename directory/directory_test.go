@@ -67,7 +67,7 @@ func TestConcurrentReload(t *testing.T) {
 				}
 				snap := d.Current()
 				a, err := snap.LookupPostcode("AA1 1AA", "")
-				if err == nil && a.Dataset != snap.Checksum {
+				if err == nil && a.Full.Dataset != snap.Checksum {
 					err = errors.New("an answer names another dataset than its snapshot")
 				}
 				if err != nil {

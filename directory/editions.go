@@ -19,32 +19,50 @@ type LayerSource struct {
 
 // EditionInfo describes one edition: its layers, where they came from and what to beware of.
 type EditionInfo struct {
-	ID          Edition       `json:"id"`
-	Title       string        `json:"title"`
-	ValidFrom   string        `json:"valid_from"` // the date the boundaries describe
-	Description string        `json:"description"`
-	Caveats     []string      `json:"caveats"`
-	Layers      []LayerSource `json:"layers"`
+	ID          Edition  `json:"id"`
+	Title       string   `json:"title"`
+	ValidFrom   string   `json:"valid_from"` // the date the boundaries describe
+	Description string   `json:"description"`
+	Caveats     []string `json:"caveats"`
+	// Note, when set, is a short plain-words remark shown with every answer of the edition
+	// (for example, that its alliances are not today's).
+	Note   string        `json:"note,omitempty"`
+	Layers []LayerSource `json:"layers"`
 }
+
+// Has reports whether the edition has a layer of type t.
+func (e EditionInfo) Has(t AreaType) bool {
+	for _, l := range e.Layers {
+		if l.Type == t {
+			return true
+		}
+	}
+	return false
+}
+
+// HasRegions reports whether the edition has NHS England regions (for templates).
+func (e EditionInfo) HasRegions() bool { return e.Has(NHSRegion) }
 
 // Footprint is the edition's ICS footprint layer: ICB where it has one, else STP.
 func (e EditionInfo) Footprint() AreaType {
-	for _, l := range e.Layers {
-		if l.Type == ICB {
-			return ICB
-		}
+	if e.Has(ICB) {
+		return ICB
 	}
 	return STP
 }
 
-// Sources is what an import reads: every edition's layers, the UK countries and the postcodes.
+// Sources is what an import reads: every edition's layers, the UK countries and the postcodes,
+// with the words that describe them (the postcode data's title, the attribution).
 // The service's own list is sources.json; `alliance import --sources FILE` takes another, for
 // example to add an edition without changing the code.
 type Sources struct {
-	DefaultEdition Edition       `json:"default_edition"`
-	Countries      LayerSource   `json:"countries"`
-	Postcodes      string        `json:"postcodes"` // the Code-Point Open folder
-	Editions       []EditionInfo `json:"editions"`
+	DefaultEdition Edition     `json:"default_edition"`
+	Countries      LayerSource `json:"countries"`
+	Postcodes      string      `json:"postcodes"`       // the Code-Point Open folder
+	PostcodesTitle string      `json:"postcodes_title"` // what answers call it: "OS Code-Point Open, October 2025"
+	// Attribution must be shown wherever the data is shown: the licences of every source.
+	Attribution []string      `json:"attribution"`
+	Editions    []EditionInfo `json:"editions"`
 }
 
 //go:embed sources.json
@@ -73,7 +91,8 @@ func ReadSources(path string) (Sources, error) {
 }
 
 // ParseSources decodes a sources document and checks that it names known area types, unique
-// editions, files and positive feature counts, and a default edition that it lists.
+// editions with at least one layer each, files and positive feature counts, and a default
+// edition that it lists. An edition need not have every layer: an ICB-only release is one.
 func ParseSources(b []byte) (Sources, error) {
 	var s Sources
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -103,9 +122,15 @@ func ParseSources(b []byte) (Sources, error) {
 				return s, fmt.Errorf("edition %s %s: %w", e.ID, l.Type, err)
 			}
 		}
-		if !slices.Contains(types, CancerAlliance) {
-			return s, fmt.Errorf("edition %s has no %s layer", e.ID, CancerAlliance)
+		if len(types) == 0 {
+			return s, fmt.Errorf("edition %s has no layers", e.ID)
 		}
+	}
+	if s.PostcodesTitle == "" {
+		s.PostcodesTitle = "the postcode data"
+	}
+	if s.Attribution == nil {
+		s.Attribution = []string{}
 	}
 	if !slices.Contains(ids, s.DefaultEdition) {
 		return s, fmt.Errorf("default edition %q is not among %v", s.DefaultEdition, ids)
@@ -118,11 +143,4 @@ func (l LayerSource) check() error {
 		return fmt.Errorf("needs a file, key prefixes and a positive feature count")
 	}
 	return nil
-}
-
-// Attribution must be shown wherever the data is shown.
-var Attribution = []string{
-	"Source: Office for National Statistics licensed under the Open Government Licence v.3.0.",
-	"Contains OS data © Crown copyright and database right 2025.",
-	"Contains Royal Mail data © Royal Mail copyright and database right 2025.",
 }

@@ -53,7 +53,7 @@ func TestParseSourcesRejects(t *testing.T) {
 		{"no countries", `{"default_edition": "x", "editions": []}`, "countries"},
 		{"unknown type", `{"default_edition": "x", ` + country + `, "editions": [{"id": "x", "layers": [{"type": "parish", "file": "p", "prefixes": ["p"], "features": 1}]}]}`, "parish"},
 		{"repeated edition", `{"default_edition": "x", ` + country + `, "editions": [{"id": "x", "layers": [` + layer + `]}, {"id": "x", "layers": [` + layer + `]}]}`, "repeated"},
-		{"no alliance layer", `{"default_edition": "x", ` + country + `, "editions": [{"id": "x", "layers": [{"type": "icb", "file": "i", "prefixes": ["icb"], "features": 1}]}]}`, "no cancer-alliance"},
+		{"no layers", `{"default_edition": "x", ` + country + `, "editions": [{"id": "x", "layers": []}]}`, "no layers"},
 		{"zero features", `{"default_edition": "x", ` + country + `, "editions": [{"id": "x", "layers": [{"type": "cancer-alliance", "file": "a", "prefixes": ["cal"], "features": 0}]}]}`, "positive"},
 		{"default not listed", `{"default_edition": "y", ` + country + `, "editions": [{"id": "x", "layers": [` + layer + `]}]}`, "default edition"},
 		{"reserved id", `{"default_edition": "all", ` + country + `, "editions": [{"id": "all", "layers": [` + layer + `]}]}`, "reserved"},
@@ -65,5 +65,19 @@ func TestParseSourcesRejects(t *testing.T) {
 				t.Fatalf("err = %v, want it to mention %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestParseSourcesAcceptsICBOnlyEdition: an ONS release with ICBs alone (no alliance layer) is
+// an edition like any other.
+func TestParseSourcesAcceptsICBOnlyEdition(t *testing.T) {
+	src := `{"default_edition": "2031", "countries": {"type": "country", "file": "c", "prefixes": ["ctry"], "features": 4},
+		"editions": [{"id": "2031", "layers": [{"type": "icb", "file": "i", "prefixes": ["icb"], "features": 42}]}]}`
+	s, err := ParseSources([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := s.Editions[0]; e.Has(CancerAlliance) || !e.Has(ICB) || e.Footprint() != ICB || s.Attribution == nil || s.PostcodesTitle == "" {
+		t.Errorf("parsed %+v", s)
 	}
 }

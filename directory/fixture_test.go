@@ -2,8 +2,11 @@ package directory
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
+
+	"github.com/nhs-geo/alliance/internal/testenv"
 )
 
 // fixtureSources reads testdata/data/sources.json, which describes the synthetic data beside
@@ -21,7 +24,7 @@ func fixtureOptions(t testing.TB, dataDir, db string) ImportOptions {
 	return ImportOptions{DataDir: dataDir, DBPath: db, Sources: fixtureSources(t)}
 }
 
-// fixtureDB imports testdata/data into a new database and returns its path.
+// fixtureDB imports testdata/data into a new database of the test's own, for tests that change it.
 func fixtureDB(t testing.TB) string {
 	t.Helper()
 	db := filepath.Join(t.TempDir(), "alliance.db")
@@ -31,11 +34,18 @@ func fixtureDB(t testing.TB) string {
 	return db
 }
 
+var fixture testenv.Once[*Snapshot]
+
+// fixtureSnapshot is the fixture, imported and opened once per test binary; tests only read it.
 func fixtureSnapshot(t testing.TB) *Snapshot {
 	t.Helper()
-	s, err := Open(context.Background(), fixtureDB(t), DefaultOptions)
-	if err != nil {
-		t.Fatalf("open fixture: %v", err)
-	}
-	return s
+	return fixture.Get(t, func(dir string) (*Snapshot, error) {
+		db := filepath.Join(dir, "alliance.db")
+		if _, err := Import(context.Background(), fixtureOptions(t, "testdata/data", db)); err != nil {
+			return nil, fmt.Errorf("import fixture: %w", err)
+		}
+		return Open(context.Background(), db, DefaultOptions)
+	})
 }
+
+func TestMain(m *testing.M) { testenv.Main(m) }

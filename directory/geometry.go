@@ -51,7 +51,7 @@ func (s *Snapshot) simplifiedLayer(l *Layer, level int) *simplifiedEntry {
 	e.once.Do(func() {
 		e.geoms = geo.SimplifyLayer(l.Geometry, float64(level), geometryDigits)
 		fc := geojson.NewFeatureCollection()
-		for i, a := range l.Areas {
+		for i, a := range l.areas {
 			fc.Append(feature(a, e.geoms[i]))
 		}
 		e.fc, _ = json.Marshal(fc)

@@ -15,7 +15,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/nhs-geo/alliance/data"
@@ -26,7 +25,7 @@ import (
 var schemaSQL string
 
 // schemaVersion is stored as PRAGMA user_version; Open refuses any other.
-const schemaVersion = 1
+const schemaVersion = 2
 
 // ImportOptions configures Import.
 type ImportOptions struct {
@@ -179,7 +178,10 @@ func Import(ctx context.Context, opt ImportOptions) (rep *ImportReport, err erro
 	sort.Strings(sums)
 	h := sha256.Sum256([]byte(strings.Join(sums, "\n")))
 	rep.Checksum = hex.EncodeToString(h[:8])
+	attribution, _ := json.Marshal(opt.Sources.Attribution)
 	meta := map[string]string{
+		"postcodes_title": opt.Sources.PostcodesTitle,
+		"attribution":     string(attribution),
 		"checksum":        rep.Checksum,
 		"imported_at":     opt.Now().UTC().Format(time.RFC3339),
 		"schema_version":  fmt.Sprint(schemaVersion),
@@ -216,22 +218,6 @@ func Import(ctx context.Context, opt ImportOptions) (rep *ImportReport, err erro
 	return rep, nil
 }
 
-// lockImport takes an exclusive lock beside the database so that two imports never race.
-func lockImport(dbPath string) (unlock func(), err error) {
-	f, err := os.OpenFile(dbPath+".lock", os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		return nil, err
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("another import into %s is running (%s is locked)", dbPath, f.Name())
-	}
-	return func() {
-		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-		f.Close()
-	}, nil
-}
-
 func syncFile(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -260,8 +246,8 @@ func (im *importer) editions() error {
 	for _, e := range im.opt.Sources.Editions {
 		caveats, _ := json.Marshal(e.Caveats)
 		if _, err := im.tx.ExecContext(im.ctx,
-			`INSERT INTO editions (id, title, valid_from, description, caveats) VALUES (?, ?, ?, ?, ?)`,
-			e.ID, e.Title, e.ValidFrom, e.Description, string(caveats)); err != nil {
+			`INSERT INTO editions (id, title, valid_from, description, caveats, note) VALUES (?, ?, ?, ?, ?, ?)`,
+			e.ID, e.Title, e.ValidFrom, e.Description, string(caveats), e.Note); err != nil {
 			return err
 		}
 	}
@@ -322,27 +308,17 @@ func (im *importer) layer(ed Edition, src LayerSource) (LayerReport, error) {
 	return LayerReport{Edition: ed, Type: src.Type, File: src.File, SHA256: sl.sha, Features: len(sl.features)}, nil
 }
 
-// postcodes loads Code-Point Open into the postcodes table and the packed postcode_blocks.
+// postcodes loads Code-Point Open into postcode_blocks, packed per postcode area.
 func (im *importer) postcodes() (n, located int, checksum string, err error) {
 	dir := filepath.Join(im.opt.DataDir, im.opt.Sources.Postcodes)
 	sum, err := dirChecksum(filepath.Join(dir, "Data", "CSV"))
 	if err != nil {
 		return 0, 0, "", fmt.Errorf("postcodes: %w", err)
 	}
-	stmt, err := im.tx.PrepareContext(im.ctx, `INSERT INTO postcodes (postcode, lat, lon, quality, country, district) VALUES (?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return 0, 0, "", err
-	}
-	defer stmt.Close()
 	blocks := map[string]*postcodeBlockWriter{}
 	err = data.ReadCodePointDir(dir, func(cp data.CodePoint) error {
-		var lat, lon any
 		if cp.HasLocation {
-			lat, lon = cp.Lat, cp.Lon
 			located++
-		}
-		if _, err := stmt.ExecContext(im.ctx, cp.Postcode, lat, lon, cp.Quality, cp.Country, cp.District); err != nil {
-			return fmt.Errorf("postcode %s: %w", cp.Postcode, err)
 		}
 		area := postcodeArea(cp.Postcode)
 		w := blocks[area]

@@ -1,6 +1,7 @@
 package directory
 
 import (
+	"fmt"
 	"math"
 	"slices"
 
@@ -93,7 +94,7 @@ func (s *Snapshot) LookupPoint(p orb.Point, e Edition) (*Answer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.answer(p, info, s.countryAt(p))
+	return s.answer(p, info, s.countryAt(p), true)
 }
 
 // countryAt is the UK country containing p, else the nearest within the fallback limit.
@@ -106,12 +107,13 @@ func (s *Snapshot) countryAt(p orb.Point) *CountryRef {
 	if i < 0 {
 		return nil
 	}
-	a := s.countries.Areas[i]
+	a := s.countries.areas[i]
 	return &CountryRef{Code: a.Code, Name: a.Name, Match: match}
 }
 
-// answer fills in the areas of edition info for p, given its country (nil: none known).
-func (s *Snapshot) answer(p orb.Point, info EditionInfo, country *CountryRef) (*Answer, error) {
+// answer fills in the areas of edition info for p, given its country (nil: none known). Without
+// distances it finds the same areas but leaves out boundary distances and near-boundary areas.
+func (s *Snapshot) answer(p orb.Point, info EditionInfo, country *CountryRef, distances bool) (*Answer, error) {
 	ans := &Answer{Lat: p[1], Lon: p[0], Edition: info.ID, Country: country, Dataset: s.Checksum, Areas: make([]Match, 0, len(info.Layers))}
 	england := country != nil && country.Code == englandCode
 	if !england && s.insideAnyLayer(p, info) {
@@ -131,13 +133,21 @@ func (s *Snapshot) answer(p orb.Point, info EditionInfo, country *CountryRef) (*
 		if l == nil {
 			continue
 		}
-		if m, ok := s.matchLayer(l, p); ok {
+		match := s.locateLayer
+		if distances {
+			match = s.matchLayer
+		}
+		if m, ok := match(l, p); ok {
 			ans.Areas = append(ans.Areas, m)
 		}
 	}
-	if len(ans.Areas) == 0 && country != nil && country.Match != "postcode" {
-		// Offshore, beyond the fallback: say so rather than answer with nothing.
-		return nil, notFound("outside_coverage", "lat=%v lon=%v is more than %.0f m from every NHS area of England", p[1], p[0], s.opts.MaxNearestM)
+	if len(ans.Areas) == 0 {
+		if country == nil || country.Match != "postcode" {
+			// Offshore, beyond the fallback: say so rather than answer with nothing.
+			return nil, notFound("outside_coverage", "lat=%v lon=%v is more than %.0f m from every NHS area of England", p[1], p[0], s.opts.MaxNearestM)
+		}
+		// A postcode says it is in England, but its location is off every boundary's coast.
+		ans.Statement = fmt.Sprintf("This postcode is in England but more than %.0f m from every NHS area of edition %s.", s.opts.MaxNearestM, info.ID)
 	}
 	return ans, nil
 }
@@ -158,7 +168,7 @@ func (s *Snapshot) matchLayer(l *Layer, p orb.Point) (Match, bool) {
 		return Match{}, false
 	}
 	out := Match{
-		Area:              l.Areas[m.Area],
+		Area:              l.areas[m.Area],
 		Match:             matchKind(m),
 		DistanceM:         round1(m.DistanceM),
 		BoundaryDistanceM: round1(m.BoundaryDistanceM),
@@ -168,11 +178,24 @@ func (s *Snapshot) matchLayer(l *Layer, p orb.Point) (Match, bool) {
 			if h.Area == m.Area {
 				continue
 			}
-			a := l.Areas[h.Area]
+			a := l.areas[h.Area]
 			out.NearBoundary = append(out.NearBoundary, Nearby{Code: a.Code, Name: a.Name, DistanceM: round1(h.DistanceM)})
 		}
 	}
 	return out, true
+}
+
+// locateLayer finds p's area in one layer, with the nearest fallback, and nothing more: the
+// exact test alone where p lies inside an area, which is most of the time.
+func (s *Snapshot) locateLayer(l *Layer, p orb.Point) (Match, bool) {
+	if i := l.Index.Locate(p); i >= 0 {
+		return Match{Area: l.areas[i], Match: MatchInside}, true
+	}
+	m := l.Index.Lookup(p, s.opts.MaxNearestM)
+	if m.Area < 0 {
+		return Match{}, false
+	}
+	return Match{Area: l.areas[m.Area], Match: matchKind(m), DistanceM: round1(m.DistanceM)}, true
 }
 
 func matchKind(m geo.Match) string {

@@ -47,8 +47,58 @@ type LatLon struct {
 	Lon float64 `json:"lon"`
 }
 
-// ParsePostcode checks a full or partial postcode and says what it is.
-func ParsePostcode(raw string) (data.Postcode, error) {
+// PostcodeResult is the answer to one postcode query: Full for a full postcode, Partial for an
+// outcode or a sector. Exactly one of them is set.
+type PostcodeResult struct {
+	Full    *PostcodeAnswer
+	Partial *PartialAnswer
+}
+
+// Value is whichever answer is set, for encoding.
+func (r PostcodeResult) Value() any {
+	if r.Partial != nil {
+		return r.Partial
+	}
+	return r.Full
+}
+
+// Postcode query kinds, as PostcodeKind names them.
+const (
+	QueryFull    = "full"    // a postcode unit: "S1 2HE"
+	QuerySector  = "sector"  // "S18 1"
+	QueryOutcode = "outcode" // "S18"
+	QueryArea    = "area"    // the letters alone: "S", "SW"
+	QueryBFPO    = "bfpo"    // a British Forces Post Office number: "BFPO 123"
+)
+
+// PostcodeKind classifies a postcode query without answering it: one of the Query kinds, or
+// an ErrInvalid error ("invalid_postcode") saying why raw is not a postcode. Every caller
+// that takes postcodes (API, bulk, batch, CLI) classifies with it, so they refuse the same
+// strings for the same reason.
+func PostcodeKind(raw string) (string, error) {
+	pc, err := parsePostcode(raw)
+	if err != nil {
+		return "", err
+	}
+	return queryKind(pc), nil
+}
+
+func queryKind(pc data.Postcode) string {
+	switch pc.Kind {
+	case data.FullPostcode:
+		return QueryFull
+	case data.Sector:
+		return QuerySector
+	case data.Outcode:
+		return QueryOutcode
+	case data.BFPONumber:
+		return QueryBFPO
+	}
+	return QueryArea
+}
+
+// parsePostcode checks a full or partial postcode and says what it is.
+func parsePostcode(raw string) (data.Postcode, error) {
 	pc, err := data.ParsePostcode(raw)
 	if err != nil {
 		msg := strings.TrimPrefix(err.Error(), data.ErrInvalidPostcode.Error()+": ")
@@ -64,35 +114,60 @@ func clip(s string, n int) string {
 	return s[:n] + "…"
 }
 
-// LookupPostcode answers a full postcode in edition e. Partial postcodes are answered by
-// LookupPartial; a full postcode that is not in the data but whose sector is gets the sector's
-// majority areas, marked "sector".
-func (s *Snapshot) LookupPostcode(raw string, e Edition) (*PostcodeAnswer, error) {
+// LookupPostcode answers any postcode query in edition e (the default when empty); it is the
+// one path every caller takes, so they all answer alike:
+//   - a full postcode gets the areas its location lies in (PostcodeAnswer); one that is valid
+//     but has no location of its own gets its sector's majority areas, marked "sector";
+//   - an outcode or a sector gets its postcodes' areas with their shares (PartialAnswer);
+//   - a Northern Ireland postcode gets its country and no areas; Channel Islands, Isle of Man,
+//     BFPO and other non-geographic postcodes are ErrNotFound "postcode_not_covered";
+//   - a bare postcode area ("SW") is ErrInvalid "postcode_area": it is too large to answer;
+//   - anything else is ErrInvalid "invalid_postcode".
+func (s *Snapshot) LookupPostcode(raw string, e Edition) (PostcodeResult, error) {
 	info, err := s.Edition(e)
 	if err != nil {
-		return nil, err
+		return PostcodeResult{}, err
 	}
-	pc, err := ParsePostcode(raw)
+	pc, err := parsePostcode(raw)
 	if err != nil {
-		return nil, err
+		return PostcodeResult{}, err
 	}
-	if pc.Kind != data.FullPostcode {
-		return nil, invalid("partial_postcode", "%s is a partial postcode: ask /outcodes or /sectors", pc.Normalised)
+	return s.resolve(pc, info, true)
+}
+
+// resolve answers a parsed postcode. Without distances, areas carry no boundary distances
+// (the batch's columns need none, and they cost most of a lookup's time).
+func (s *Snapshot) resolve(pc data.Postcode, info EditionInfo, distances bool) (PostcodeResult, error) {
+	kind, desc, special := data.Special(pc)
+	switch {
+	case special && kind == data.SpecialNorthernIreland && pc.Kind == data.FullPostcode:
+		ans := &Answer{Edition: info.ID, Dataset: s.Checksum, Areas: []Match{},
+			Country: &CountryRef{Code: "N92000002", Name: "Northern Ireland", Match: "postcode"}}
+		ans.Statement = statementFor(ans.Country.Code, ans.Country.Name)
+		return PostcodeResult{Full: &PostcodeAnswer{Postcode: pc.Normalised, Location: "none", Answer: ans}}, nil
+	case special:
+		return PostcodeResult{}, notFound("postcode_not_covered", "%s", desc)
 	}
-	if kind, desc, ok := data.Special(pc); ok {
-		if kind == "northern-ireland" {
-			ans := &Answer{Edition: info.ID, Dataset: s.Checksum, Areas: []Match{},
-				Country: &CountryRef{Code: "N92000002", Name: "Northern Ireland", Match: "postcode"}}
-			ans.Statement = statementFor(ans.Country.Code, ans.Country.Name)
-			return &PostcodeAnswer{Postcode: pc.Normalised, Location: "none", Answer: ans}, nil
-		}
-		return nil, notFound("postcode_not_covered", "%s", desc)
+	switch pc.Kind {
+	case data.FullPostcode:
+		ans, err := s.fullPostcode(pc, info, distances)
+		return PostcodeResult{Full: ans}, err
+	case data.Outcode:
+		ans, err := s.partial(pc.Outward, QueryOutcode, info)
+		return PostcodeResult{Partial: ans}, err
+	case data.Sector:
+		ans, err := s.partial(pc.Sector, QuerySector, info)
+		return PostcodeResult{Partial: ans}, err
 	}
-	rec, found := s.postcodes.Find(pc.Normalised)
+	return PostcodeResult{}, invalid("postcode_area", "%s is a postcode area, too large to answer: give a full postcode, a sector or an outcode (such as %s1)", pc.Normalised, pc.Area)
+}
+
+// fullPostcode answers a full postcode from its own location, else from its sector.
+func (s *Snapshot) fullPostcode(pc data.Postcode, info EditionInfo, distances bool) (*PostcodeAnswer, error) {
+	rec, found := s.postcodes.find(pc.Normalised)
 	if found && rec.Located {
 		p := orb.Point{rec.Lon, rec.Lat}
-		country := s.countryOf(rec.Country)
-		ans, err := s.answer(p, info, country)
+		ans, err := s.answer(p, info, s.countryOf(rec.Country), distances)
 		if err != nil {
 			return nil, err
 		}
@@ -115,12 +190,12 @@ func (s *Snapshot) LookupPostcode(raw string, e Edition) (*PostcodeAnswer, error
 // district code either, so there is nothing finer to fall back on.)
 func (s *Snapshot) approximate(pc data.Postcode, found bool, info EditionInfo) (*Answer, string, error) {
 	const kind = MatchSector
-	part, err := s.partial(pc.Sector, "sector", info)
+	part, err := s.partial(pc.Sector, QuerySector, info)
 	if err != nil || part.Located == 0 {
 		if found {
 			return nil, "", notFound("postcode_not_located", "%s is a live postcode without a grid reference, and no postcode of its sector %s has one", pc.Normalised, pc.Sector)
 		}
-		return nil, "", notFound("postcode_not_found", "%s is a valid postcode but is not a live postcode in Code-Point Open (October 2025): it may be new, terminated or mistyped", pc.Normalised)
+		return nil, "", notFound("postcode_not_found", "%s is a valid postcode but is not a live postcode in %s: it may be new, terminated or mistyped", pc.Normalised, s.PostcodesTitle)
 	}
 	ans := &Answer{Lat: part.Centroid.Lat, Lon: part.Centroid.Lon, Edition: info.ID, Dataset: s.Checksum, Areas: []Match{}}
 	if len(part.Countries) > 0 {
@@ -151,32 +226,6 @@ func (s *Snapshot) countryOf(code string) *CountryRef {
 	return nil
 }
 
-// LookupPartial describes an outcode or sector: its postcodes, where they are and which areas
-// of edition e they fall in.
-func (s *Snapshot) LookupPartial(raw string, e Edition) (*PartialAnswer, error) {
-	info, err := s.Edition(e)
-	if err != nil {
-		return nil, err
-	}
-	pc, err := ParsePostcode(raw)
-	if err != nil {
-		return nil, err
-	}
-	switch pc.Kind {
-	case data.Outcode:
-		if _, desc, ok := data.Special(pc); ok {
-			return nil, notFound("postcode_not_covered", "%s", desc)
-		}
-		return s.partial(pc.Outward, "outcode", info)
-	case data.Sector:
-		if _, desc, ok := data.Special(pc); ok {
-			return nil, notFound("postcode_not_covered", "%s", desc)
-		}
-		return s.partial(pc.Sector, "sector", info)
-	}
-	return nil, invalid("not_partial", "%s is a full postcode: ask /postcodes/%s", pc.Normalised, strings.ReplaceAll(pc.Normalised, " ", ""))
-}
-
 // partial aggregates the postcodes whose outcode or sector is q.
 func (s *Snapshot) partial(q, kind string, info EditionInfo) (*PartialAnswer, error) {
 	out, in, _ := strings.Cut(q, " ")
@@ -185,12 +234,12 @@ func (s *Snapshot) partial(q, kind string, info EditionInfo) (*PartialAnswer, er
 		return nil, invalid("invalid_postcode", "%q is not an outcode or sector", q)
 	}
 	n := 4
-	if kind == "sector" {
+	if kind == QuerySector {
 		n = 5
 	}
 	rows := s.postcodes.prefix(k, n)
 	if len(rows) == 0 {
-		return nil, &Error{Kind: ErrNotFound, Code: kind + "_not_found", Message: "no live postcode in " + kind + " " + q + " (Code-Point Open, October 2025)"}
+		return nil, &Error{Kind: ErrNotFound, Code: kind + "_not_found", Message: "no live postcode in " + kind + " " + q + " (" + s.PostcodesTitle + ")"}
 	}
 	return s.summarise(rows, q, kind, info), nil
 }
@@ -230,7 +279,7 @@ func (s *Snapshot) summarise(rows []postcodeRow, q, kind string, info EditionInf
 				i = l.Index.Lookup(p, s.opts.MaxNearestM).Area
 			}
 			if i >= 0 {
-				counts[key{src.Type, l.Areas[i].Code}]++
+				counts[key{src.Type, l.areas[i].Code}]++
 			}
 		}
 	}

@@ -30,10 +30,11 @@ func TestLookupPostcode(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			a, err := s.LookupPostcode(tt.in, tt.edition)
+			res, err := s.LookupPostcode(tt.in, tt.edition)
 			if err != nil {
 				t.Fatal(err)
 			}
+			a := res.Full
 			if a.Postcode != tt.postcode || a.Location != tt.location {
 				t.Errorf("postcode %q location %q, want %q %q", a.Postcode, a.Location, tt.postcode, tt.location)
 			}
@@ -61,7 +62,12 @@ func TestLookupPostcodeErrors(t *testing.T) {
 		{"", ErrInvalid, "invalid_postcode"},
 		{"AA9 9ZZ", ErrNotFound, "postcode_not_found"},
 		{"GY1 1AA", ErrNotFound, "postcode_not_covered"},
-		{"AA1", ErrInvalid, "partial_postcode"},
+		{"BFPO 123", ErrNotFound, "postcode_not_covered"},
+		{"bfpo123", ErrNotFound, "postcode_not_covered"},
+		{"AA", ErrInvalid, "postcode_area"},
+		{"GY1", ErrNotFound, "postcode_not_covered"},
+		{"AA8", ErrNotFound, "outcode_not_found"},
+		{"AA9 9", ErrNotFound, "sector_not_found"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -74,12 +80,13 @@ func TestLookupPostcodeErrors(t *testing.T) {
 	}
 }
 
-func TestLookupPartial(t *testing.T) {
+func TestLookupPostcodePartial(t *testing.T) {
 	s := fixtureSnapshot(t)
-	a, err := s.LookupPartial("aa1", "2021")
+	res, err := s.LookupPostcode("aa1", "2021")
 	if err != nil {
 		t.Fatal(err)
 	}
+	a := res.Partial
 	// AA1 holds 5 postcodes, 4 located: 1AA, 2AA (West), 1AB, 3AA (East).
 	if a.Kind != "outcode" || a.Postcodes != 5 || a.Located != 4 {
 		t.Fatalf("kind %s postcodes %d located %d, want outcode 5 4", a.Kind, a.Postcodes, a.Located)
@@ -96,16 +103,30 @@ func TestLookupPartial(t *testing.T) {
 	if a.Centroid == nil || len(a.BBox) != 4 || a.BBox[0] > a.BBox[2] || a.BBox[1] > a.BBox[3] {
 		t.Errorf("centroid %v bbox %v", a.Centroid, a.BBox)
 	}
-	sec, err := s.LookupPartial("AA1 3", "2023")
+	res, err = s.LookupPostcode("AA1 3", "2023")
 	if err != nil {
 		t.Fatal(err)
 	}
+	sec := res.Partial
 	if sec.Kind != "sector" || sec.Postcodes != 1 || sec.Areas[0].Code != "E56000901" || sec.Areas[0].Share != 1 {
 		t.Errorf("sector AA1 3 = %+v", sec)
 	}
-	for _, q := range []string{"ZZ9", "AA9 9"} {
-		if _, err := s.LookupPartial(q, ""); !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrInvalid) {
-			t.Errorf("%s: err = %v, want not found or invalid", q, err)
+	if res.Full != nil {
+		t.Errorf("a sector answered as a full postcode: %+v", res.Full)
+	}
+}
+
+func TestPostcodeKind(t *testing.T) {
+	for in, want := range map[string]string{
+		"S1 2HE": QueryFull, "s12he": QueryFull, "S18 1": QuerySector, "S18": QueryOutcode,
+		"SW": QueryArea, "BFPO 123": QueryBFPO, "BFPO123": QueryBFPO,
+	} {
+		if got, err := PostcodeKind(in); err != nil || got != want {
+			t.Errorf("PostcodeKind(%q) = %q, %v; want %q", in, got, err, want)
 		}
+	}
+	var de *Error
+	if _, err := PostcodeKind("not a postcode"); !errors.As(err, &de) || de.Code != "invalid_postcode" {
+		t.Errorf("PostcodeKind(not a postcode) err = %v", err)
 	}
 }

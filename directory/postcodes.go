@@ -103,8 +103,8 @@ func (t *PostcodeTable) record(r postcodeRow) PostcodeRecord {
 	return rec
 }
 
-// Find returns the record of a normalised postcode.
-func (t *PostcodeTable) Find(postcode string) (PostcodeRecord, bool) {
+// find returns the record of a normalised postcode.
+func (t *PostcodeTable) find(postcode string) (PostcodeRecord, bool) {
 	k, ok := keyFor(postcode)
 	if !ok || t == nil {
 		return PostcodeRecord{}, false

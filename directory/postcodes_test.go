@@ -25,14 +25,14 @@ func TestPostcodeBlocksRoundTrip(t *testing.T) {
 	if tab.Len() != 3 {
 		t.Fatalf("%d rows", tab.Len())
 	}
-	rec, ok := tab.Find("AB1 2CD")
+	rec, ok := tab.find("AB1 2CD")
 	if !ok || !rec.Located || rec.Lat != 57.1 || rec.Lon != -2.1 || rec.District != "S12000033" || rec.Country != "S92000003" {
 		t.Errorf("AB1 2CD = %+v", rec)
 	}
-	if rec, ok := tab.Find("AB1 0AA"); !ok || rec.Located || rec.Quality != 90 {
+	if rec, ok := tab.find("AB1 0AA"); !ok || rec.Located || rec.Quality != 90 {
 		t.Errorf("AB1 0AA = %+v", rec)
 	}
-	if _, ok := tab.Find("AB1 9ZZ"); ok {
+	if _, ok := tab.find("AB1 9ZZ"); ok {
 		t.Error("found a postcode that is not there")
 	}
 	// The outcode AB1 holds 2 postcodes; the sector B1 1 holds 1.

@@ -1,4 +1,4 @@
--- Schema of the alliance database, version 1 (PRAGMA user_version).
+-- Schema of the alliance database, version 2 (PRAGMA user_version).
 -- Written once by `alliance import` into a new file; the server opens it read-only.
 
 CREATE TABLE meta (
@@ -11,7 +11,8 @@ CREATE TABLE editions (
 	title       TEXT NOT NULL,
 	valid_from  TEXT NOT NULL,
 	description TEXT NOT NULL,
-	caveats     TEXT NOT NULL -- JSON array of strings
+	caveats     TEXT NOT NULL, -- JSON array of strings
+	note        TEXT NOT NULL  -- shown with every answer of the edition; may be empty
 ) WITHOUT ROWID;
 
 -- One row per imported source file: what was read, when, and its checksum.
@@ -42,17 +43,8 @@ CREATE TABLE areas (
 );
 CREATE INDEX areas_code ON areas (code);
 
--- Every GB postcode of Code-Point Open; lat/lon NULL for rows without coordinates (quality 90).
-CREATE TABLE postcodes (
-	postcode TEXT PRIMARY KEY, -- normalised: "S1 2HE"
-	lat      REAL,
-	lon      REAL,
-	quality  INTEGER NOT NULL,
-	country  TEXT NOT NULL,
-	district TEXT NOT NULL
-) WITHOUT ROWID;
-
--- The same postcodes packed per postcode area, for a fast start-up (see postcodes.go).
+-- Every GB postcode of Code-Point Open, packed per postcode area (see postcodes.go): the server
+-- loads them all at start-up into a sorted table in memory, so no row-per-postcode table is kept.
 CREATE TABLE postcode_blocks (
 	area TEXT PRIMARY KEY,
 	rows INTEGER NOT NULL,

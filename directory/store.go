@@ -30,7 +30,7 @@ type Layer struct {
 	Edition  Edition
 	Type     AreaType
 	Source   LayerReport
-	Areas    []Area
+	areas    []Area
 	Geometry []orb.MultiPolygon
 	Index    *geo.Index
 	byCode   map[string]int
@@ -43,7 +43,7 @@ func (l *Layer) Area(code string) (Area, bool) {
 	if !ok {
 		return Area{}, false
 	}
-	return l.Areas[i], true
+	return l.areas[i], true
 }
 
 type layerKey struct {
@@ -59,10 +59,14 @@ type Snapshot struct {
 	Editions   []EditionInfo
 	// DefaultEdition is answered when a request names none: the newest.
 	DefaultEdition Edition
-	opts           Options
-	layers         map[layerKey]*Layer
-	countries      *Layer
-	postcodes      *PostcodeTable
+	// PostcodesTitle names the postcode data in answers ("OS Code-Point Open, October 2025").
+	PostcodesTitle string
+	// Attribution must be shown wherever the data is shown.
+	Attribution []string
+	opts        Options
+	layers      map[layerKey]*Layer
+	countries   *Layer
+	postcodes   *PostcodeTable
 
 	// Computed on first use, never at start-up.
 	overlapMu  sync.Mutex
@@ -133,7 +137,11 @@ func (s *Snapshot) readMeta(ctx context.Context, db *sql.DB) error {
 	if s.Checksum == "" {
 		return fmt.Errorf("%s: no dataset checksum: the import did not finish", s.Path)
 	}
-	erows, err := db.QueryContext(ctx, `SELECT id, title, valid_from, description, caveats FROM editions ORDER BY id`)
+	s.PostcodesTitle = meta["postcodes_title"]
+	if err := json.Unmarshal([]byte(meta["attribution"]), &s.Attribution); err != nil {
+		return fmt.Errorf("%s: attribution: %w", s.Path, err)
+	}
+	erows, err := db.QueryContext(ctx, `SELECT id, title, valid_from, description, caveats, note FROM editions ORDER BY valid_from, id`)
 	if err != nil {
 		return err
 	}
@@ -141,7 +149,7 @@ func (s *Snapshot) readMeta(ctx context.Context, db *sql.DB) error {
 	for erows.Next() {
 		var e EditionInfo
 		var caveats string
-		if err := erows.Scan(&e.ID, &e.Title, &e.ValidFrom, &e.Description, &caveats); err != nil {
+		if err := erows.Scan(&e.ID, &e.Title, &e.ValidFrom, &e.Description, &caveats, &e.Note); err != nil {
 			return err
 		}
 		if err := json.Unmarshal([]byte(caveats), &e.Caveats); err != nil {
@@ -219,8 +227,8 @@ func (s *Snapshot) readLayers(ctx context.Context, db *sql.DB) error {
 			return fmt.Errorf("area %s geometry is %s, want MultiPolygon", a.Code, geom.GeoJSONType())
 		}
 		a.Bound = mp.Bound()
-		l.byCode[a.Code] = len(l.Areas)
-		l.Areas = append(l.Areas, a)
+		l.byCode[a.Code] = len(l.areas)
+		l.areas = append(l.areas, a)
 		l.Geometry = append(l.Geometry, mp)
 	}
 	return rows.Err()

@@ -7,7 +7,7 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// Edition names a vintage of the NHS boundaries: "2017", "2018", "2021", "2023".
+// Edition names a vintage of the NHS boundaries, as the sources file declares it ("2023").
 type Edition string
 
 // AreaType names a layer of areas within an edition.
@@ -51,9 +51,8 @@ type Area struct {
 // Error kinds. Every error the package returns to a caller wraps one of them, so that the web
 // layer maps kinds to HTTP status in one place.
 var (
-	ErrInvalid     = errors.New("invalid")     // the question is malformed
-	ErrNotFound    = errors.New("not found")   // well formed, but nothing is known of it
-	ErrUnavailable = errors.New("unavailable") // no dataset is loaded
+	ErrInvalid  = errors.New("invalid")   // the question is malformed
+	ErrNotFound = errors.New("not found") // well formed, but nothing is known of it
 )
 
 // Error is a failure a caller can show: Code is stable and machine-readable

@@ -48,8 +48,8 @@
 //   - AreaKm2 and Centroid: area on the WGS84 ellipsoid and the area-weighted centroid,
 //     both through the ellipsoid's cylindrical equal-area projection.
 //   - Neighbours: the areas of a layer sharing at least one edge, bit for bit.
-//   - Sample and OverlapShares: how much of each area of one layer lies in each area of
-//     another, estimated from a lattice of equal-area points (no polygon clipping).
+//   - OverlapShares: how much of each area of one layer lies in each area of another,
+//     estimated from a lattice of equal-area points (no polygon clipping).
 //   - SimplifyLayer: Douglas–Peucker simplification of a whole layer that keeps shared
 //     borders identical and never makes borders cross, so the result tiles the ground as
 //     the input did.

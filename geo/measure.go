@@ -121,14 +121,14 @@ func Neighbours(areas []orb.MultiPolygon) [][]int {
 	return out
 }
 
-// Sample returns points on a lattice inside area i, about n of them (within a factor of
+// sample returns points on a lattice inside area i, about n of them (within a factor of
 // two), each standing for the same area on the ground: the lattice is regular in longitude
 // and in the sine of latitude (a cylindrical equal-area projection), its cells about square
 // on the ground at the area's middle latitude. It starts from the bounding box and refines
 // the step from the share of lattice points that fall inside (up to six tries, at most 64·n
 // lattice points). An area too small or thin for that lattice gets no points; an invalid i
 // or n <= 0 gets nil.
-func (ix *Index) Sample(i, n int) []orb.Point {
+func (ix *Index) sample(i, n int) []orb.Point {
 	if i < 0 || i >= len(ix.areas) || n <= 0 {
 		return nil
 	}
@@ -171,8 +171,9 @@ func (ix *Index) Sample(i, n int) []orb.Point {
 // shares[f][c] is the share of the ground of area f of the layer fine that lies in area c of
 // the layer coarse (a row sums to less than 1 where f reaches beyond coarse's areas).
 //
-// Method: area f is sampled with Sample(f, n), a lattice of about n points of equal ground
-// area, and each point is located in coarse (Locate, exact). A share of exactly 1 or 0 is
+// Method: area f is sampled with a lattice of about n points (within a factor of two) of
+// equal ground area, regular in longitude and in the sine of latitude, and each point is
+// located in coarse (Locate, exact). A share of exactly 1 or 0 is
 // exact: when f lies wholly inside c (as a CCG inside its alliance, borders shared vertex
 // for vertex), every point of f is in c. Otherwise the error comes from the lattice cells
 // that the border between f∩c and the rest of f cuts. Precision with n = 2000, measured on
@@ -180,12 +181,13 @@ func (ix *Index) Sample(i, n int) []orb.Point {
 // mean absolute error 0.1 percentage points, 99th percentile 0.7, worst 0.8. A border that
 // runs along the lattice (due north–south or east–west) can be off by up to half a lattice
 // step, under one percentage point for n = 2000.
-// An area with no lattice point (see Sample) gets a row of zeros.
+// An area too small or thin for the lattice to put a point in it, or any area when
+// n <= 0, gets a row of zeros.
 func OverlapShares(fine, coarse *Index, n int) [][]float64 {
 	shares := make([][]float64, fine.Len())
 	for f := range shares {
 		shares[f] = make([]float64, coarse.Len())
-		pts := fine.Sample(f, n)
+		pts := fine.sample(f, n)
 		for _, p := range pts {
 			if c := coarse.Locate(p); c >= 0 {
 				shares[f][c]++

@@ -96,7 +96,7 @@ func TestSampleAndOverlapShares(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pts := fine.Sample(0, 4000)
+	pts := fine.sample(0, 4000)
 	if len(pts) < 2000 || len(pts) > 8000 {
 		t.Fatalf("%d points, want about 4000", len(pts))
 	}
@@ -108,7 +108,7 @@ func TestSampleAndOverlapShares(t *testing.T) {
 	if shares[1][0] != 0 || shares[1][1] != 0 {
 		t.Errorf("shares of an area outside the coarse layer = %v, want zeros", shares[1])
 	}
-	if fine.Sample(5, 10) != nil || fine.Sample(0, 0) != nil || fine.Sample(-1, 10) != nil {
+	if fine.sample(5, 10) != nil || fine.sample(0, 0) != nil || fine.sample(-1, 10) != nil {
 		t.Error("samples for a missing area or zero points")
 	}
 	// Equal ground area per point: the north half of a tall box (50°–60°N) has less ground

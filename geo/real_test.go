@@ -15,27 +15,11 @@ import (
 	"testing"
 	"unsafe"
 
+	"github.com/nhs-geo/alliance/internal/testenv"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
 )
-
-// dataDir is the shared reference data: $ALLIANCE_DATA, else ../../shared/data relative to
-// this package.
-func dataDir() string {
-	if d := os.Getenv("ALLIANCE_DATA"); d != "" {
-		return d
-	}
-	return filepath.Join("..", "..", "shared", "data")
-}
-
-// benchDir holds the benchmark point sets: $ALLIANCE_BENCH, else "bench" next to dataDir.
-func benchDir() string {
-	if d := os.Getenv("ALLIANCE_BENCH"); d != "" {
-		return d
-	}
-	return filepath.Join(dataDir(), "..", "bench")
-}
 
 type layer struct {
 	name  string // e.g. 2023/icb
@@ -53,7 +37,7 @@ var (
 func realLayers(tb testing.TB) []layer {
 	tb.Helper()
 	layersOnce.Do(func() {
-		files, err := filepath.Glob(filepath.Join(dataDir(), "boundaries", "*", "*.geojson"))
+		files, err := filepath.Glob(filepath.Join(testenv.DataDir(), "boundaries", "*", "*.geojson"))
 		if err != nil {
 			layersErr = err
 			return
@@ -65,7 +49,7 @@ func realLayers(tb testing.TB) []layer {
 				layersErr = err
 				return
 			}
-			rel, _ := filepath.Rel(filepath.Join(dataDir(), "boundaries"), f)
+			rel, _ := filepath.Rel(filepath.Join(testenv.DataDir(), "boundaries"), f)
 			layersAll = append(layersAll, layer{name: filepath.ToSlash(rel[:len(rel)-len(".geojson")]), areas: areas})
 		}
 	})
@@ -74,7 +58,7 @@ func realLayers(tb testing.TB) []layer {
 	}
 	if len(layersAll) == 0 {
 		tb.Skipf("no boundary layers found under %s (set ALLIANCE_DATA to the shared data folder)",
-			filepath.Join(dataDir(), "boundaries", "*", "*.geojson"))
+			filepath.Join(testenv.DataDir(), "boundaries", "*", "*.geojson"))
 	}
 	return layersAll
 }
@@ -86,7 +70,7 @@ func realLayer(tb testing.TB, name string) layer {
 			return l
 		}
 	}
-	tb.Skipf("layer %s not found under %s", name, filepath.Join(dataDir(), "boundaries"))
+	tb.Skipf("layer %s not found under %s", name, filepath.Join(testenv.DataDir(), "boundaries"))
 	return layer{}
 }
 
@@ -115,7 +99,7 @@ func readLayer(path string) ([]orb.MultiPolygon, error) {
 // the file is absent.
 func readPoints(tb testing.TB, name string) []orb.Point {
 	tb.Helper()
-	path := filepath.Join(benchDir(), name)
+	path := filepath.Join(testenv.BenchDir(), name)
 	f, err := os.Open(path)
 	if os.IsNotExist(err) {
 		tb.Skipf("benchmark points %s not found (set ALLIANCE_BENCH)", path)

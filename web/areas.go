@@ -59,7 +59,7 @@ func (s *Server) handleEditions(w http.ResponseWriter, r *http.Request) {
 		"countries":       layerInfo{Type: directory.Country, Features: countries.Source.Features, SourceFile: countries.Source.File, SHA256: countries.Source.SHA256},
 		"postcodes":       snap.Postcodes().Len(),
 		"imported_at":     snap.ImportedAt,
-		"attribution":     directory.Attribution,
+		"attribution":     snap.Attribution,
 		"dataset":         snap.Checksum,
 	})
 }

@@ -19,92 +19,65 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/nhs-geo/alliance/data"
 	"github.com/nhs-geo/alliance/directory"
+	"github.com/nhs-geo/alliance/internal/testenv"
 )
 
-var benchReal struct {
-	once      sync.Once
+// benchData is the real dataset and the queries the benchmarks send.
+type benchData struct {
 	snap      *directory.Snapshot
 	postcodes []string // live English postcodes with a grid reference, spread over the country
 	points    [][2]string
-	err       error
-	skip      string
 }
+
+var benchReal testenv.Once[*benchData]
 
 type benchSource struct{ s *directory.Snapshot }
 
 func (b benchSource) Current() *directory.Snapshot { return b.s }
 
-func benchDataDir() string {
-	if d := os.Getenv("ALLIANCE_DATA"); d != "" {
-		return d
-	}
-	return filepath.Join("..", "..", "shared", "data")
-}
-
 // benchRealData opens the real dataset once per test binary: $ALLIANCE_BENCH_DB when set,
-// else an import of the data folder into a temporary file (removed once the snapshot is in
-// memory).
-func benchRealData(b *testing.B) *directory.Snapshot {
+// else an import of the data folder into a temporary folder.
+func benchRealData(b *testing.B) *benchData {
 	b.Helper()
-	benchReal.once.Do(func() {
-		dir := benchDataDir()
-		if _, err := os.Stat(filepath.Join(dir, "boundaries")); err != nil {
-			benchReal.skip = "real data not found at " + dir + " (set ALLIANCE_DATA to the folder described in README 'Data')"
-			return
-		}
+	dir := testenv.SharedData(b)
+	return benchReal.Get(b, func(tmp string) (*benchData, error) {
 		db := os.Getenv("ALLIANCE_BENCH_DB")
 		if db == "" {
-			tmp, err := os.MkdirTemp("", "alliance-web-bench-")
-			if err != nil {
-				benchReal.err = err
-				return
-			}
-			defer os.RemoveAll(tmp)
 			db = filepath.Join(tmp, "alliance.db")
 			if _, err := directory.Import(context.Background(), directory.ImportOptions{DataDir: dir, DBPath: db}); err != nil {
-				benchReal.err = err
-				return
+				return nil, err
 			}
 		}
-		benchReal.snap, benchReal.err = directory.Open(context.Background(), db, directory.DefaultOptions)
-		if benchReal.err != nil {
-			return
+		d := &benchData{}
+		var err error
+		if d.snap, err = directory.Open(context.Background(), db, directory.DefaultOptions); err != nil {
+			return nil, err
 		}
 		// Every 97th live English postcode with a grid reference, from Code-Point Open itself.
 		n := 0
-		benchReal.err = data.ReadCodePointDir(filepath.Join(dir, "postcodes", "codepoint-open-2025-10"), func(c data.CodePoint) error {
+		err = data.ReadCodePointDir(filepath.Join(dir, "postcodes", "codepoint-open-2025-10"), func(c data.CodePoint) error {
 			if c.Country == "E92000001" && c.HasLocation {
 				if n%97 == 0 {
-					benchReal.postcodes = append(benchReal.postcodes, c.Postcode)
+					d.postcodes = append(d.postcodes, c.Postcode)
 				}
 				n++
 			}
 			return nil
 		})
-		if benchReal.err != nil {
-			return
+		if err != nil {
+			return nil, err
 		}
-		benchReal.points, benchReal.err = benchPoints(filepath.Join(dir, "..", "bench", "points_uniform_100k.csv.gz"))
+		d.points, err = benchPoints(filepath.Join(testenv.BenchDir(), "points_uniform_100k.csv.gz"))
+		return d, err
 	})
-	if benchReal.skip != "" {
-		b.Skip(benchReal.skip)
-	}
-	if benchReal.err != nil {
-		b.Fatal(benchReal.err)
-	}
-	return benchReal.snap
 }
 
 // benchPoints reads lat, lon pairs (as text, as a client would send them) from a shared point set.
 func benchPoints(path string) ([][2]string, error) {
-	if d := os.Getenv("ALLIANCE_BENCH"); d != "" {
-		path = filepath.Join(d, filepath.Base(path))
-	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -126,7 +99,7 @@ func benchPoints(path string) ([][2]string, error) {
 }
 
 func benchServer(b *testing.B) *Server {
-	return New(benchSource{benchRealData(b)}, Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	return New(benchSource{benchRealData(b).snap}, Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 }
 
 func benchGET(b *testing.B, h http.Handler, paths []string) {
@@ -156,7 +129,7 @@ func BenchmarkHandlerHealthz(b *testing.B) {
 func BenchmarkHandlerLookup(b *testing.B) {
 	s := benchServer(b)
 	var paths []string
-	for _, p := range benchReal.points[:10000] {
+	for _, p := range benchRealData(b).points[:10000] {
 		paths = append(paths, "/api/v1/lookup?lat="+p[0]+"&lon="+p[1])
 	}
 	benchGET(b, s, paths)
@@ -166,7 +139,7 @@ func BenchmarkHandlerLookup(b *testing.B) {
 func BenchmarkHandlerPostcode(b *testing.B) {
 	s := benchServer(b)
 	var paths []string
-	for _, pc := range benchReal.postcodes[:10000] {
+	for _, pc := range benchRealData(b).postcodes[:10000] {
 		paths = append(paths, "/api/v1/postcodes/"+url.PathEscape(strings.ReplaceAll(pc, " ", "")))
 	}
 	benchGET(b, s, paths)
@@ -178,8 +151,9 @@ func BenchmarkBulkPostcodes(b *testing.B) {
 	s := benchServer(b)
 	const n = 1000
 	var bodies [][]byte
-	for i := 0; i+n <= len(benchReal.postcodes) && len(bodies) < 8; i += n {
-		body, err := json.Marshal(map[string][]string{"postcodes": benchReal.postcodes[i : i+n]})
+	postcodes := benchRealData(b).postcodes
+	for i := 0; i+n <= len(postcodes) && len(bodies) < 8; i += n {
+		body, err := json.Marshal(map[string][]string{"postcodes": postcodes[i : i+n]})
 		if err != nil {
 			b.Fatal(err)
 		}

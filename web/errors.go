@@ -29,8 +29,6 @@ func statusOf(err error) (int, string) {
 		return http.StatusBadRequest, code
 	case errors.Is(err, directory.ErrNotFound):
 		return http.StatusNotFound, code
-	case errors.Is(err, directory.ErrUnavailable):
-		return http.StatusServiceUnavailable, code
 	}
 	return http.StatusInternalServerError, code
 }
@@ -80,11 +78,7 @@ func notFoundRoute(w http.ResponseWriter, r *http.Request) {
 // methodNotAllowed answers a method the path does not serve (405), with the Allow header
 // listing those it does (HEAD wherever GET is).
 func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
-	path := r.URL.RawPath
-	if path == "" {
-		path = r.URL.Path
-	}
-	allow := s.allowedMethods(path)
+	allow := s.allowedMethods(routePath(r.URL))
 	w.Header().Set("Allow", strings.Join(allow, ", "))
 	fail(w, http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed on "+clipHeader(r.URL.Path)+"; use "+strings.Join(allow, " or "))
 }

@@ -6,32 +6,18 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 
 	"github.com/nhs-geo/alliance/directory"
+	"github.com/nhs-geo/alliance/internal/testenv"
 )
 
 // The web tests answer from the directory package's synthetic dataset
 // (../directory/testdata/data, described by its sources.json), imported once per test binary.
-var fixture struct {
-	once sync.Once
-	dir  string
-	snap *directory.Snapshot
-	err  error
-}
+var fixture testenv.Once[*directory.Snapshot]
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	for _, dir := range []string{fixture.dir, realFixture.dir} {
-		if dir != "" {
-			os.RemoveAll(dir)
-		}
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testenv.Main(m) }
 
 type staticSource struct{ s *directory.Snapshot }
 
@@ -39,28 +25,18 @@ func (s staticSource) Current() *directory.Snapshot { return s.s }
 
 func fixtureSnapshot(t testing.TB) *directory.Snapshot {
 	t.Helper()
-	fixture.once.Do(func() {
+	return fixture.Get(t, func(dir string) (*directory.Snapshot, error) {
 		const data = "../directory/testdata/data"
 		src, err := directory.ReadSources(filepath.Join(data, "sources.json"))
 		if err != nil {
-			fixture.err = err
-			return
+			return nil, err
 		}
-		fixture.dir, fixture.err = os.MkdirTemp("", "alliance-web-")
-		if fixture.err != nil {
-			return
-		}
-		db := filepath.Join(fixture.dir, "alliance.db")
+		db := filepath.Join(dir, "alliance.db")
 		if _, err := directory.Import(context.Background(), directory.ImportOptions{DataDir: data, DBPath: db, Sources: &src}); err != nil {
-			fixture.err = err
-			return
+			return nil, err
 		}
-		fixture.snap, fixture.err = directory.Open(context.Background(), db, directory.DefaultOptions)
+		return directory.Open(context.Background(), db, directory.DefaultOptions)
 	})
-	if fixture.err != nil {
-		t.Fatal(fixture.err)
-	}
-	return fixture.snap
 }
 
 // fixtureServer is a Server over the fixture dataset with quiet logs.

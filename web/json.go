@@ -14,8 +14,8 @@ import (
 var jsonBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
 // writeJSON sends v as JSON with HTML escaping off. Lookup answers, the hot path, are
-// encoded without reflection by their AppendJSON methods (the same bytes, tested in
-// package directory); everything else goes through encoding/json.
+// encoded without reflection (answer_json.go: the same bytes, tested); everything else goes
+// through encoding/json.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	bp := jsonBuffers.Get().(*[]byte)
 	defer jsonBuffers.Put(bp)
@@ -40,15 +40,13 @@ func appendJSON(b []byte, v any) ([]byte, error) {
 	return append(b, '\n'), err
 }
 
-// appendValue appends v's JSON. A type switch on concrete types, not an interface: a type
-// embedding *Answer would otherwise inherit Answer's AppendJSON and silently lose its own
-// fields.
+// appendValue appends v's JSON: by hand for the answer types, by encoding/json for the rest.
 func appendValue(b []byte, v any) ([]byte, error) {
 	switch v := v.(type) {
 	case *directory.Answer:
-		return v.AppendJSON(b)
+		return appendAnswer(b, v)
 	case *directory.PostcodeAnswer:
-		return v.AppendJSON(b)
+		return appendPostcodeAnswer(b, v)
 	case *bulkResponse:
 		return v.appendJSON(b)
 	default:

@@ -6,7 +6,7 @@ import (
 	"github.com/nhs-geo/alliance/directory"
 )
 
-// handleLookup answers GET /api/v1/lookup?lat=&lon=[&edition=2017|2018|2021|2023|all].
+// handleLookup answers GET /api/v1/lookup?lat=&lon=[&edition=ID|all] (editions: /api/v1/editions).
 func (s *Server) handleLookup(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	lat, err := floatParam(q, "lat", -90, 90)

@@ -7,14 +7,185 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/go-chi/cors"
 	"golang.org/x/time/rate"
 )
+
+// decodedRoutePath makes chi route on the decoded path. Go keeps the path as sent in
+// URL.RawPath when it is not the canonical escaping (%45 for "E"), and chi then routes on
+// RawPath, so path parameters would reach the handlers still escaped. Each segment is decoded
+// once; a segment holding an escaped "/" stays as sent, so that it cannot become two segments.
+func decodedRoutePath(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.RawPath != "" {
+			if rctx := chi.RouteContext(r.Context()); rctx != nil && rctx.RoutePath == "" {
+				rctx.RoutePath = routePath(r.URL)
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// routePath is the path the routes are matched against (see decodedRoutePath).
+func routePath(u *url.URL) string {
+	if u.RawPath == "" {
+		return u.Path
+	}
+	segs := strings.Split(u.RawPath, "/")
+	for i, seg := range segs {
+		if dec, err := url.PathUnescape(seg); err == nil && !strings.Contains(dec, "/") {
+			segs[i] = dec
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// The limits of a request's size, answered in JSON: 414 uri_too_long and 431
+// headers_too_large. The http.Server's own MaxHeaderBytes must lie well above their sum, or Go
+// answers first with a plain-text 431.
+const (
+	// MaxURLBytes limits the request target: path and query string, as sent.
+	MaxURLBytes = 8 << 10
+	// MaxHeaderBytes limits the header fields: names, values and Host, as on the wire.
+	MaxHeaderBytes = 16 << 10
+)
+
+// requestLimits refuses a URL over MaxURLBytes (414) and header fields over MaxHeaderBytes (431).
+func requestLimits(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		target := r.RequestURI
+		if target == "" {
+			target = r.URL.RequestURI()
+		}
+		if len(target) > MaxURLBytes {
+			fail(w, http.StatusRequestURITooLong, "uri_too_long", fmt.Sprintf("the URL is %d bytes; the limit is %d", len(target), MaxURLBytes))
+			return
+		}
+		if n := headerBytes(r); n > MaxHeaderBytes {
+			fail(w, http.StatusRequestHeaderFieldsTooLarge, "headers_too_large", fmt.Sprintf("the header fields are %d bytes; the limit is %d", n, MaxHeaderBytes))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// headerBytes is the size of the request's header fields as sent: "Name: value\r\n" each.
+func headerBytes(r *http.Request) int {
+	n := 0
+	if r.Host != "" {
+		n += len("Host: \r\n") + len(r.Host)
+	}
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			n += len(k) + len(v) + 4
+		}
+	}
+	return n
+}
+
+// headNoBody drops a HEAD response's body before the compressor's output reaches the
+// connection: otherwise the server would send the length of an empty gzip stream (23 bytes) as
+// the Content-Length of a HEAD whose GET is compressed. Handlers still write as for a GET, so
+// HEAD gets GET's status and headers.
+func headNoBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodHead {
+			w = bodylessWriter{w}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+type bodylessWriter struct{ http.ResponseWriter }
+
+func (b bodylessWriter) Write(p []byte) (int, error) { return len(p), nil }
+
+func (b bodylessWriter) Flush() {
+	if f, ok := b.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (b bodylessWriter) Unwrap() http.ResponseWriter { return b.ResponseWriter }
+
+// compressions are the content codings the compressor can send, preferred first.
+var compressions = []string{"gzip", "deflate"}
+
+// negotiateEncoding leaves the compressor an Accept-Encoding header naming only the coding to
+// send, or none: chi's compressor finds a coding's name anywhere in the header and ignores
+// q-values, so "gzip;q=0" would get gzip.
+func negotiateEncoding(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if vs := r.Header.Values("Accept-Encoding"); len(vs) > 0 {
+			if enc := chooseEncoding(strings.Join(vs, ",")); enc != "" {
+				r.Header.Set("Accept-Encoding", enc)
+			} else {
+				r.Header.Del("Accept-Encoding")
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// chooseEncoding picks the coding of compressions to send under an Accept-Encoding header
+// (RFC 9110, 12.5.3): the acceptable one with the highest q-value, the server's preference
+// breaking ties; "" for none (identity). A coding is acceptable when listed, or covered by
+// "*", with a q-value above 0; a malformed q-value counts as 0.
+func chooseEncoding(header string) string {
+	weights := map[string]float64{}
+	for _, elem := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(elem, ";")
+		name = strings.ToLower(strings.TrimSpace(name))
+		if name == "" {
+			continue
+		}
+		if name == "x-gzip" { // RFC 9110, 8.4.1.3
+			name = "gzip"
+		}
+		q := 1.0
+		for _, p := range strings.Split(params, ";") {
+			k, v, ok := strings.Cut(p, "=")
+			if ok && strings.EqualFold(strings.TrimSpace(k), "q") {
+				q = parseQValue(strings.TrimSpace(v))
+			}
+		}
+		if w, seen := weights[name]; !seen || q < w {
+			weights[name] = q // a coding listed twice counts at its lowest
+		}
+	}
+	best, bestQ := "", 0.0
+	for _, c := range compressions {
+		q, listed := weights[c]
+		if !listed {
+			q = weights["*"] // 0 when "*" is absent too
+		}
+		if q > bestQ {
+			best, bestQ = c, q
+		}
+	}
+	return best
+}
+
+// parseQValue reads a qvalue (0 to 1, at most three decimals); anything else is 0.
+func parseQValue(s string) float64 {
+	if len(s) == 0 || len(s) > 5 || (s[0] != '0' && s[0] != '1') {
+		return 0
+	}
+	q, err := strconv.ParseFloat(s, 64)
+	if err != nil || q < 0 || q > 1 {
+		return 0
+	}
+	return q
+}
 
 // requestIDHeader returns the request ID to the client, to quote in a bug report.
 func (s *Server) requestIDHeader(next http.Handler) http.Handler {
@@ -118,19 +289,22 @@ func clipHeader(s string) string {
 	return s
 }
 
-// limitBody refuses bodies over the limit (413) and bodies that are not JSON (415).
+// limitBody refuses bodies over the limit (413) and bodies not sent as JSON (415), a body
+// without a Content-Type included.
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > s.cfg.MaxBodyBytes {
 			fail(w, http.StatusRequestEntityTooLarge, "body_too_large", fmt.Sprintf("request body is %d bytes; the limit is %d", r.ContentLength, s.cfg.MaxBodyBytes))
 			return
 		}
-		if ct := r.Header.Get("Content-Type"); ct != "" {
-			mt, _, err := mime.ParseMediaType(ct)
-			if err != nil || mt != "application/json" {
-				fail(w, http.StatusUnsupportedMediaType, "unsupported_media_type", "send the body as application/json")
-				return
-			}
+		ct := r.Header.Get("Content-Type")
+		if strings.TrimSpace(ct) == "" {
+			fail(w, http.StatusUnsupportedMediaType, "unsupported_media_type", "the request has no Content-Type: send the body as application/json")
+			return
+		}
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
+			fail(w, http.StatusUnsupportedMediaType, "unsupported_media_type", "send the body as application/json, not "+clipHeader(ct))
+			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
 		next.ServeHTTP(w, r)

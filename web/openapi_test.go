@@ -3,9 +3,12 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -134,7 +137,7 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 // of a group (so that a new route cannot leave them out).
 func TestOpenAPIDocumentContents(t *testing.T) {
 	doc := loadOpenAPI(t)
-	for _, line := range directory.Attribution {
+	for _, line := range directory.DefaultSources().Attribution {
 		if !strings.Contains(doc.Info.Description, line) {
 			t.Errorf("info.description lacks the attribution %q", line)
 		}
@@ -145,7 +148,7 @@ func TestOpenAPIDocumentContents(t *testing.T) {
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			name := method + " " + path
-			want := []int{200, 405} // chi answers 405 on every path for the methods it lacks
+			want := []int{200, 405, 414, 431} // chi answers 405 on every path for the methods it lacks; requestLimits 414 and 431
 			if strings.HasPrefix(path, "/api/v1/") {
 				want = append(want, 400, 406, 500, 503) // validQuery, acceptJSON, withSnapshot
 				if method == http.MethodGet {
@@ -187,6 +190,77 @@ func TestOpenAPIDocumentContents(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestOpenAPIEditionsAreData: editions come from the database, so the document enumerates
+// none. Every edition parameter is a plain string that points to GET /api/v1/editions (the
+// lookup's also names "all"), and no description states a year: the attribution's year is
+// data, and examples are examples.
+func TestOpenAPIEditionsAreData(t *testing.T) {
+	doc := loadOpenAPI(t)
+	var params []*openapi3.Parameter
+	for _, p := range doc.Components.Parameters {
+		params = append(params, p.Value)
+	}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			for _, p := range op.Parameters {
+				if p.Value.Name == "edition" && p.Value.In == "query" {
+					params = append(params, p.Value)
+					if all := strings.Contains(p.Value.Description, "`all`"); all != (path == "/api/v1/lookup") {
+						t.Errorf("%s %s: edition admits all: %v", method, path, all)
+					}
+				}
+			}
+		}
+	}
+	n := 0
+	for _, p := range params {
+		if p.Name != "edition" {
+			continue
+		}
+		n++
+		if sch := p.Schema.Value; !sch.Type.Is("string") || len(sch.Enum) > 0 {
+			t.Errorf("edition parameter: schema type %v, enum %v; want a string without enum", sch.Type, sch.Enum)
+		}
+		if !strings.Contains(p.Description, "GET /api/v1/editions") || (p.Example == nil && len(p.Examples) == 0) {
+			t.Errorf("edition parameter %q: no pointer to GET /api/v1/editions or no example", p.Description)
+		}
+	}
+	if n < 2 {
+		t.Errorf("%d edition parameters found", n)
+	}
+	year := regexp.MustCompile(`\b(19|20)[0-9]{2}\b`)
+	var walk func(where string, v any)
+	walk = func(where string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, e := range v {
+				if k == "example" || k == "examples" {
+					continue
+				}
+				if d, ok := e.(string); ok && (k == "description" || k == "summary") {
+					for _, line := range directory.DefaultSources().Attribution {
+						d = strings.ReplaceAll(d, line, "")
+					}
+					if m := year.FindString(d); m != "" {
+						t.Errorf("%s.%s states the year %s: %.120q", where, k, m, d)
+					}
+					continue
+				}
+				walk(where+"."+k, e)
+			}
+		case []any:
+			for i, e := range v {
+				walk(fmt.Sprintf("%s[%d]", where, i), e)
+			}
+		}
+	}
+	var raw any
+	if err := json.Unmarshal(openAPI, &raw); err != nil {
+		t.Fatal(err)
+	}
+	walk("$", raw)
 }
 
 // TestOpenAPIDocsPage checks the human-readable page: every operation shown, no scripts, a
@@ -250,6 +324,8 @@ func TestOpenAPIResponses(t *testing.T) {
 		"small body": fixtureServer(t, Config{MaxBodyBytes: 64}),
 	}
 	many := `{"postcodes":[` + strings.Repeat(`"AA1 1AA",`, 1000) + `"AA1 1AB"]}`
+	longURL := "/api/v1/lookup?lat=52.5&lon=-1.5&x=" + strings.Repeat("a", MaxURLBytes)
+	bigHeader := strings.Repeat("b", MaxHeaderBytes)
 	type header map[string]string
 	tests := []struct {
 		server             string // a key of servers
@@ -272,7 +348,11 @@ func TestOpenAPIResponses(t *testing.T) {
 		{"", "GET", "/api/v1/lookup?lat=53&lon=-3", "", nil, 200, false, ""},
 		{"", "GET", "/api/v1/lookup?lat=53.99&lon=-1.5", "", nil, 200, false, ""},
 		{"", "GET", "/api/v1/lookup?lat=48.8&lon=2.3", "", nil, 404, false, ""},
-		{"", "GET", "/api/v1/lookup?lat=52.5&lon=-1.5&edition=1999", "", nil, 400, true, ""},
+		{"", "GET", "/api/v1/lookup?lat=52.5&lon=-1.5&edition=1999", "", nil, 400, false, ""},
+		{"", "GET", "/api/v1/lookup?lat=&lat=52.5&lon=-1.5", "", nil, 400, false, ""}, // kin-openapi reads the first value only
+		{"", "GET", "/api/v1/lookup?lat=x&lon=1", "", header{"If-None-Match": "*"}, 400, true, ""},
+		{"", "GET", longURL, "", nil, 414, false, ""},
+		{"", "GET", "/api/v1/lookup?lat=52.5&lon=-1.5", "", header{"X-Padding": bigHeader}, 431, false, ""},
 		{"", "GET", "/api/v1/lookup?lat=abc&lon=-1.5", "", nil, 400, true, ""},
 		{"", "GET", "/api/v1/lookup?lat=91&lon=-1.5", "", nil, 400, true, ""},
 		{"", "GET", "/api/v1/lookup?lon=-1.5", "", nil, 400, true, ""},
@@ -293,10 +373,12 @@ func TestOpenAPIResponses(t *testing.T) {
 		{"", "GET", "/api/v1/postcodes/nonsense", "", nil, 400, false, ""},
 		{"", "GET", "/api/v1/postcodes/AA99ZZ", "", nil, 404, false, ""},
 		{"", "GET", "/api/v1/postcodes/AA11AA", "", header{"If-None-Match": "*"}, 304, false, ""},
+		{"", "GET", "/api/v1/postcodes/%41%41%31%20%31%41%41", "", nil, 200, false, ""},
 		{"", "POST", "/api/v1/postcodes", `{"postcodes":["AA1 1AA","bad","AA1","AA1 1","CF1 1AA","BT1 1AA","ZZ9 9ZZ"]}`, nil, 200, false, ""},
 		{"", "POST", "/api/v1/postcodes?edition=2021", `{"postcodes":[]}`, nil, 200, false, ""},
 		{"", "POST", "/api/v1/postcodes", `{"postcodes":"AA1 1AA"}`, nil, 400, true, ""},
-		{"", "POST", "/api/v1/postcodes", ``, nil, 400, true, ""},
+		{"", "POST", "/api/v1/postcodes", ``, header{"Content-Type": "application/json"}, 400, true, ""},
+		{"", "POST", "/api/v1/postcodes", `{"postcodes":["AA1 1AA"]}`, header{"Content-Type": ""}, 415, true, ""},
 		{"", "POST", "/api/v1/postcodes", many, nil, 413, true, ""},
 		{"small body", "POST", "/api/v1/postcodes", `{"postcodes":["AA1 1AA","AA1 1AB","AA1 1AA","AA1 1AB","AA1 1AA"]}`, nil, 413, false, ""},
 		{"", "POST", "/api/v1/postcodes", `{"postcodes":["AA1 1AA"]}`, header{"Content-Type": "text/plain"}, 415, true, ""},
@@ -323,6 +405,9 @@ func TestOpenAPIResponses(t *testing.T) {
 		{"", "GET", "/api/v1/areas/E54000901?edition=2021", "", nil, 200, false, ""},
 		{"", "GET", "/api/v1/areas/E40000901", "", nil, 200, false, ""},
 		{"", "GET", "/api/v1/areas/E00000000", "", nil, 404, false, ""},
+		{"", "GET", "/api/v1/areas/E00000000", "", header{"If-None-Match": "*"}, 404, false, ""},
+		{"", "GET", "/api/v1/areas/%45%35%36%30%30%30%39%30%31", "", nil, 200, false, ""},
+		{"", "GET", "/api/v1/areas/E56000901?edition=1999", "", nil, 400, false, ""},
 		{"", "GET", "/api/v1/areas/E56000901/geometry?simplify=1000", "", nil, 200, false, ""},
 		{"", "GET", "/api/v1/areas/E54000904/geometry", "", nil, 200, false, ""},
 		{"", "GET", "/api/v1/areas/E56000901/geometry?simplify=7", "", nil, 400, true, ""},
@@ -341,7 +426,10 @@ func TestOpenAPIResponses(t *testing.T) {
 		{"", "GET", "/", "", nil, 200, false, ""},
 		{"", "GET", "/?postcode=AA1+1AA", "", nil, 200, false, ""},
 		{"", "GET", "/alliances?edition=2021", "", nil, 200, false, ""},
-		{"", "GET", "/alliances?edition=1999", "", nil, 400, true, ""},
+		{"", "GET", "/alliances?edition=1999", "", nil, 400, false, ""},
+		{"", "GET", "/alliances/%45%35%36%30%30%30%39%30%31", "", nil, 200, false, ""},
+		{"", "GET", "/footprints/%45%35%34%30%30%30%39%30%33", "", nil, 200, false, ""},
+		{"", "GET", "/alliances/E56000901", "", header{"X-Padding": bigHeader}, 431, false, ""},
 		{"", "GET", "/alliances/E56000901", "", nil, 200, false, ""},
 		{"", "GET", "/footprints/E54000903", "", nil, 200, false, ""},
 		{"", "GET", "/alliances/E00000000", "", nil, 404, false, ""},
@@ -377,8 +465,9 @@ func TestOpenAPIResponses(t *testing.T) {
 			}
 			statuses[w.Code] = true
 
-			// The router matches on the full URL; a 405 is checked against the path's documented method.
-			vreq := req("http://localhost" + tt.path)
+			// The document's server is relative ("/"), so the router matches the request's
+			// path; a 405 is checked against the path's documented method.
+			vreq := req(tt.path)
 			if tt.docMethod != "" {
 				vreq.Method = tt.docMethod
 			}
@@ -413,7 +502,7 @@ func TestOpenAPIResponses(t *testing.T) {
 		})
 	}
 	t.Run("coverage", func(t *testing.T) {
-		for _, s := range []int{200, 304, 400, 404, 405, 406, 413, 415, 429, 503} {
+		for _, s := range []int{200, 304, 400, 404, 405, 406, 413, 414, 415, 429, 431, 503} {
 			if !statuses[s] {
 				t.Errorf("no request answered %d", s)
 			}

@@ -25,6 +25,7 @@ var staticFS embed.FS
 var pageFuncs = template.FuncMap{
 	"percent":  func(v float64) string { return fmt.Sprintf("%.0f%%", v*100) },
 	"typeName": func(t directory.AreaType) string { return typeTitles[t] },
+	"join":     strings.Join,
 	"count": func(v any) string {
 		switch n := v.(type) {
 		case int:
@@ -135,9 +136,16 @@ type navItem struct {
 }
 
 func (s *Server) basePage(snap *directory.Snapshot, title string) pageData {
-	note := "boundaries of 2017, 2018, 2021 and 2023 (ONS), postcodes of October 2025 (OS Code-Point Open)"
+	var note string
+	var attribution []string
 	if snap != nil {
-		note += "; imported " + snap.ImportedAt + ", dataset " + snap.Checksum
+		var ids []string
+		for _, e := range snap.Editions {
+			ids = append(ids, string(e.ID))
+		}
+		note = "NHS boundaries of " + strings.Join(ids, ", ") + " (ONS); postcodes: " + snap.PostcodesTitle +
+			"; imported " + snap.ImportedAt + ", dataset " + snap.Checksum
+		attribution = snap.Attribution
 	}
 	current := map[string]string{"Map": "/", "API": "/api/docs"}[title]
 	if current == "" {
@@ -148,7 +156,7 @@ func (s *Server) basePage(snap *directory.Snapshot, title string) pageData {
 		n.Current = n.Href == current
 		nav = append(nav, n)
 	}
-	return pageData{Title: title, NavItems: nav, DataNote: note, Attribution: directory.Attribution}
+	return pageData{Title: title, NavItems: nav, DataNote: note, Attribution: attribution}
 }
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, t *template.Template, status int, data any) {
@@ -180,6 +188,7 @@ type mapData struct {
 	EditionInfo                directory.EditionInfo
 	Postcode                   string
 	TilesURL, TilesAttribution string
+	RegionEditions             []string // the editions that have NHS England regions, oldest first
 }
 
 // editionOption is one choice of the map's edition picker; the page shows the chosen
@@ -188,6 +197,10 @@ type editionOption struct {
 	ID           directory.Edition
 	Label, Title string
 	Notes        string // the caveats, one per line
+	Note         string // shown with every answer of the edition
+	Footprint    directory.AreaType
+	Regions      bool // the edition has NHS England regions
+	Default      bool
 	Selected     bool
 }
 
@@ -208,7 +221,11 @@ func (s *Server) handleMapPage(w http.ResponseWriter, r *http.Request) {
 			label += " (newest)"
 		}
 		d.EditionOptions = append(d.EditionOptions, editionOption{ID: e.ID, Label: label, Title: e.Title,
-			Notes: strings.Join(e.Caveats, "\n"), Selected: e.ID == info.ID})
+			Notes: strings.Join(e.Caveats, "\n"), Note: e.Note, Footprint: e.Footprint(), Regions: e.HasRegions(),
+			Default: e.ID == snap.DefaultEdition, Selected: e.ID == info.ID})
+		if e.HasRegions() {
+			d.RegionEditions = append([]string{string(e.ID)}, d.RegionEditions...)
+		}
 	}
 	s.render(w, r, mapPage, http.StatusOK, d)
 }

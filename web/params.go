@@ -13,12 +13,12 @@ import (
 
 // floatParam reads a required number within [min, max] from the parsed query q.
 func floatParam(q url.Values, name string, min, max float64) (float64, error) {
-	vals, present := q[name]
-	if !present || len(vals) == 0 || strings.TrimSpace(vals[0]) == "" {
-		return 0, errBadRequest("missing_parameter", fmt.Sprintf("parameter %q is required", name))
-	}
-	if len(vals) > 1 {
+	vals := q[name]
+	if len(vals) > 1 { // before emptiness: a repeated parameter is invalid, blank or not
 		return 0, errBadRequest("invalid_parameter", fmt.Sprintf("parameter %q is given %d times", name, len(vals)))
+	}
+	if len(vals) == 0 || strings.TrimSpace(vals[0]) == "" {
+		return 0, errBadRequest("missing_parameter", fmt.Sprintf("parameter %q is required", name))
 	}
 	raw := strings.TrimSpace(vals[0])
 	if len(raw) > 32 {
@@ -52,12 +52,25 @@ func optionalValue(q url.Values, name string) (string, error) {
 	return strings.TrimSpace(vals[0]), nil
 }
 
-// editionParam reads ?edition=, "" meaning the default. allowAll admits "all".
+// editionParam reads ?edition=, "" meaning the default; allowAll admits "all". Editions are
+// data: any other value is checked against the request's snapshot, and an unknown one is a 400
+// unknown_edition that names the snapshot's editions.
 func editionParam(r *http.Request, allowAll bool) (directory.Edition, error) {
-	return editionValue(r.URL.Query(), allowAll)
+	e, err := editionValue(r.URL.Query(), allowAll)
+	if err != nil || e == "" || (e == "all" && allowAll) {
+		return e, err
+	}
+	if snap, _ := r.Context().Value(snapshotKey).(*directory.Snapshot); snap != nil {
+		if _, err := snap.Edition(e); err != nil {
+			return "", err
+		}
+	}
+	return e, nil
 }
 
-// editionValue is editionParam on a query already parsed.
+// editionValue is editionParam on a query already parsed, without the check against the
+// snapshot (the lookup that follows makes it, with the same error). A value too long to be
+// an edition is cut short, so that the error does not echo all of it.
 func editionValue(q url.Values, allowAll bool) (directory.Edition, error) {
 	e, err := optionalValue(q, "edition")
 	if err != nil {
@@ -66,10 +79,7 @@ func editionValue(q url.Values, allowAll bool) (directory.Edition, error) {
 	if e == "all" && allowAll {
 		return "all", nil
 	}
-	if len(e) > 16 {
-		return "", errBadRequest("unknown_edition", "unknown edition: use 2017, 2018, 2021 or 2023")
-	}
-	return directory.Edition(e), nil
+	return directory.Edition(clipHeader(e)), nil
 }
 
 // isDecimal admits plain decimal numbers ("-1.47", "53", "5.3e1"), not the hexadecimal,

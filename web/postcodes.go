@@ -10,7 +10,6 @@ import (
 	"sync"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/nhs-geo/alliance/data"
 	"github.com/nhs-geo/alliance/directory"
 )
 
@@ -22,28 +21,12 @@ func (s *Server) handlePostcode(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	raw := chi.URLParam(r, "postcode")
-	snap := snapshotFrom(r)
-	pc, err := directory.ParsePostcode(raw)
+	res, err := snapshotFrom(r).LookupPostcode(chi.URLParam(r, "postcode"), ed)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	if pc.Kind != data.FullPostcode {
-		ans, err := snap.LookupPartial(raw, ed)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, ans)
-		return
-	}
-	ans, err := snap.LookupPostcode(raw, ed)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, ans)
+	writeJSON(w, http.StatusOK, res.Value())
 }
 
 // handlePartial answers GET /api/v1/outcodes/{outcode} and /api/v1/sectors/{sector}.
@@ -55,25 +38,21 @@ func (s *Server) handlePartial(kind string) http.HandlerFunc {
 			return
 		}
 		raw := chi.URLParam(r, kind)
-		pc, err := directory.ParsePostcode(raw)
+		got, err := directory.PostcodeKind(raw)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		want := data.Outcode
-		if kind == "sector" {
-			want = data.Sector
-		}
-		if pc.Kind != want {
-			s.writeError(w, r, errBadRequest("invalid_"+kind, fmt.Sprintf("%q is not a postcode %s (like %s)", raw, kind, map[string]string{"outcode": "S18", "sector": "S18 1"}[kind])))
+		if got != kind {
+			s.writeError(w, r, errBadRequest("invalid_"+kind, fmt.Sprintf("%q is not a postcode %s (like %s)", raw, kind, map[string]string{directory.QueryOutcode: "S18", directory.QuerySector: "S18 1"}[kind])))
 			return
 		}
-		ans, err := snapshotFrom(r).LookupPartial(raw, ed)
+		res, err := snapshotFrom(r).LookupPostcode(raw, ed)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, ans)
+		writeJSON(w, http.StatusOK, res.Value())
 	}
 }
 
@@ -159,19 +138,13 @@ const bulkChunk = 64
 func answerItems(snap *directory.Snapshot, ed directory.Edition, items []string, out []bulkResult) {
 	for i, q := range items {
 		out[i].Query = q
-		var res any
-		var err error
-		if pc, perr := directory.ParsePostcode(q); perr == nil && pc.Kind != data.FullPostcode {
-			res, err = snap.LookupPartial(q, ed)
-		} else {
-			res, err = snap.LookupPostcode(q, ed)
-		}
+		res, err := snap.LookupPostcode(q, ed)
 		if err != nil {
 			body := errorBody(err)
 			out[i].Error = &body
 			continue
 		}
-		out[i].Result = res
+		out[i].Result = res.Value()
 	}
 }
 
@@ -184,12 +157,12 @@ type bulkResponse struct {
 }
 
 // appendJSON writes the response without reflection where it can: each item goes through
-// appendValue, so a thousand postcode answers go through their AppendJSON.
+// appendValue, so a thousand postcode answers go through the hand-written encoders.
 func (b *bulkResponse) appendJSON(dst []byte) ([]byte, error) {
 	dst = append(dst, `{"dataset":`...)
-	dst = directory.AppendJSONString(dst, b.Dataset)
+	dst = appendString(dst, b.Dataset)
 	dst = append(dst, `,"edition":`...)
-	dst = directory.AppendJSONString(dst, string(b.Edition))
+	dst = appendString(dst, string(b.Edition))
 	dst = append(dst, `,"results":[`...)
 	var err error
 	for i := range b.Results {
@@ -198,7 +171,7 @@ func (b *bulkResponse) appendJSON(dst []byte) ([]byte, error) {
 		}
 		r := &b.Results[i]
 		dst = append(dst, `{"query":`...)
-		dst = directory.AppendJSONString(dst, r.Query)
+		dst = appendString(dst, r.Query)
 		switch {
 		case r.Result != nil:
 			dst = append(dst, `,"result":`...)

@@ -8,51 +8,36 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/nhs-geo/alliance/directory"
 	"github.com/nhs-geo/alliance/geo"
+	"github.com/nhs-geo/alliance/internal/testenv"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 )
 
 // The real-data tests import ../shared/data (or $ALLIANCE_DATA) without postcodes, once per
 // test binary (about 2 s), and skip when it is absent.
-var realFixture struct {
-	once sync.Once
-	dir  string
-	snap *directory.Snapshot
-	err  error
+var realFixture testenv.Once[*directory.Snapshot]
+
+func realSnapshot(t *testing.T) *directory.Snapshot {
+	t.Helper()
+	data := testenv.SharedData(t, "boundaries")
+	return realFixture.Get(t, func(dir string) (*directory.Snapshot, error) {
+		db := filepath.Join(dir, "alliance.db")
+		if _, err := directory.Import(context.Background(), directory.ImportOptions{DataDir: filepath.Dir(data), DBPath: db, SkipPostcodes: true}); err != nil {
+			return nil, err
+		}
+		return directory.Open(context.Background(), db, directory.DefaultOptions)
+	})
 }
 
 func realServer(t *testing.T) *Server {
 	t.Helper()
-	data := os.Getenv("ALLIANCE_DATA")
-	if data == "" {
-		data = filepath.Join("..", "..", "shared", "data")
-	}
-	if _, err := os.Stat(filepath.Join(data, "boundaries")); err != nil {
-		t.Skipf("real data not found at %s (set ALLIANCE_DATA to the shared data folder): %v", data, err)
-	}
-	realFixture.once.Do(func() {
-		if realFixture.dir, realFixture.err = os.MkdirTemp("", "alliance-web-real-"); realFixture.err != nil {
-			return
-		}
-		db := filepath.Join(realFixture.dir, "alliance.db")
-		if _, err := directory.Import(context.Background(), directory.ImportOptions{DataDir: data, DBPath: db, SkipPostcodes: true}); err != nil {
-			realFixture.err = err
-			return
-		}
-		realFixture.snap, realFixture.err = directory.Open(context.Background(), db, directory.DefaultOptions)
-	})
-	if realFixture.err != nil {
-		t.Fatal(realFixture.err)
-	}
-	return New(staticSource{realFixture.snap}, Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	return New(staticSource{realSnapshot(t)}, Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 }
 
 // TestRealChesterfield: Chesterfield moved from the South Yorkshire alliance (2017, 2018) to
@@ -189,7 +174,7 @@ func TestRealDirectory(t *testing.T) {
 // level as served (gzip level 5, the server's); the map loads alliance layers at 1000 m.
 func TestRealLayerSizes(t *testing.T) {
 	h := realServer(t)
-	snap := realFixture.snap
+	snap := realSnapshot(t)
 	var table strings.Builder
 	fmt.Fprintf(&table, "%-6s %-16s", "", "")
 	for _, l := range directory.SimplifyLevels {

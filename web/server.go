@@ -73,9 +73,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.Se
 
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
+	r.Use(decodedRoutePath) // first: everything after it routes on the decoded path
 	r.Use(middleware.RequestID, s.requestIDHeader, securityHeaders, s.recoverer, s.accessLog, s.m.instrument)
+	r.Use(requestLimits)
 	r.Use(middleware.Timeout(s.cfg.RequestTimeout))
-	r.Use(middleware.Compress(5, "application/json", "application/geo+json", "text/html", "text/css", "text/javascript", "application/javascript", "image/svg+xml", "text/plain"))
+	r.Use(headNoBody, negotiateEncoding, middleware.Compress(5, "application/json", "application/geo+json", "text/html", "text/css", "text/javascript", "application/javascript", "image/svg+xml", "text/plain"))
 	r.Use(middleware.GetHead) // HEAD wherever GET is
 	r.NotFound(notFoundRoute)
 	r.MethodNotAllowed(s.methodNotAllowed)
@@ -117,6 +119,8 @@ const snapshotKey ctxKey = iota
 
 // withSnapshot pins one dataset snapshot to the request, names it in X-Dataset and answers
 // conditional GETs: the ETag is the dataset checksum, so a reload invalidates every cached answer.
+// The request is answered as usual first: only an answer that would be a 200 becomes a 304, so a
+// malformed request or an unknown area gets its 4xx whatever If-None-Match says.
 func (s *Server) withSnapshot(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		snap := s.src.Current()
@@ -132,13 +136,47 @@ func (s *Server) withSnapshot(next http.Handler) http.Handler {
 			h.Set("Cache-Control", "public, max-age=3600")
 			h.Add("Vary", "Accept-Encoding")
 			if match := r.Header.Get("If-None-Match"); match != "" && etagMatches(match, etag) {
-				w.WriteHeader(http.StatusNotModified)
-				return
+				w = &notModifiedWriter{ResponseWriter: w}
 			}
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), snapshotKey, snap)))
 	})
 }
+
+// notModifiedWriter turns a 200 into a 304 without a body; any other status (an error found
+// while answering) goes out as written.
+type notModifiedWriter struct {
+	http.ResponseWriter
+	wroteHeader, drop bool
+}
+
+func (n *notModifiedWriter) WriteHeader(code int) {
+	if n.wroteHeader {
+		return
+	}
+	n.wroteHeader = true
+	if code == http.StatusOK {
+		h := n.Header()
+		h.Del("Content-Length")
+		h.Del("Content-Type")
+		n.drop = true
+		code = http.StatusNotModified
+	}
+	n.ResponseWriter.WriteHeader(code)
+}
+
+func (n *notModifiedWriter) Write(b []byte) (int, error) {
+	if !n.wroteHeader {
+		n.WriteHeader(http.StatusOK)
+	}
+	if n.drop {
+		return len(b), nil
+	}
+	return n.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (n *notModifiedWriter) Unwrap() http.ResponseWriter { return n.ResponseWriter }
 
 func snapshotFrom(r *http.Request) *directory.Snapshot {
 	return r.Context().Value(snapshotKey).(*directory.Snapshot)

@@ -19,7 +19,7 @@ func runBatch(ctx context.Context, args []string, env envLookup, stdin io.Reader
 	in := fs.String("in", "", "-", "input CSV file; - for standard input")
 	out := fs.String("out", "", "-", "output CSV file; - for standard output")
 	column := fs.String("column", "", "", "name of the postcode column (default: postcode, pcds, pcd, post_code or postal_code, any case)")
-	edition := fs.String("edition", "ALLIANCE_EDITION", "", "edition: 2017, 2018, 2021 or 2023 (default the newest)")
+	edition := fs.String("edition", "ALLIANCE_EDITION", "", "edition, as `GET /api/v1/editions` lists them (default: the newest)")
 	progress := fs.Bool("progress", "", isTerminal(stderr), "show a progress bar (default: when standard error is a terminal)")
 	if err := fs.parse(args); err != nil {
 		return err

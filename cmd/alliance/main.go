@@ -67,7 +67,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "serve":
 		return runServe(ctx, args[1:], env, stderr)
 	case "lookup":
-		return runLookup(ctx, args[1:], env, stdout, stderr)
+		return runLookup(ctx, args[1:], env, stdin, stdout, stderr)
 	case "batch":
 		return runBatch(ctx, args[1:], env, stdin, stdout, stderr)
 	case "version", "-version", "--version":

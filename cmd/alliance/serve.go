@@ -68,8 +68,10 @@ func runServe(ctx context.Context, args []string, env envLookup, stderr io.Write
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      *timeout + 5*time.Second,
 		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    16 << 10,
-		ErrorLog:          slog.NewLogLogger(handler, slog.LevelWarn),
+		// Well above web's own limits (web.MaxURLBytes, web.MaxHeaderBytes), which answer an
+		// oversized request with a JSON 414 or 431: below them Go would answer first, in plain text.
+		MaxHeaderBytes: 8 * (web.MaxURLBytes + web.MaxHeaderBytes),
+		ErrorLog:       slog.NewLogLogger(handler, slog.LevelWarn),
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -48,8 +48,13 @@
   }
 
   function edition() { return editionSelect.value; }
-  function footprintType() { return edition() === '2023' ? 'icb' : 'stp'; }
-  function regionsAvailable() { return edition() === '2023'; }
+  // What each edition has comes from the page (the editions table), never from its name.
+  function editionData(id) {
+    var opt = Array.prototype.find.call(editionSelect.options, function (o) { return o.value === id; });
+    return opt ? opt.dataset : {};
+  }
+  function footprintType() { return editionData(edition()).footprint || 'stp'; }
+  function regionsAvailable() { return editionData(edition()).regions === '1'; }
 
   // Coarser outlines when zoomed out: a few tens of KB for the whole country.
   function simplifyFor(zoom) {
@@ -230,7 +235,7 @@
       all.forEach(function (e) { if (!region && areaOf(e, 'nhs-region')) { region = areaOf(e, 'nhs-region'); regionLabel += ' (' + e.edition + ' boundaries)'; } });
     }
     if (region) row(regionLabel, region.name);
-    row('Boundaries', body.edition + (body.edition === '2023' ? ' (the newest in this service)' : ''));
+    row('Boundaries', body.edition + (editionData(body.edition).default === '1' ? ' (the newest in this service)' : ''));
     // The same place in the other editions, where its alliance was a different one.
     if (all) {
       var before = {};
@@ -250,9 +255,8 @@
       }
     }
     parts.push(dl);
-    if (body.edition === '2023') {
-      parts.push(el('p', { 'class': 'nhsuk-body-s app-muted app-note' }, 'Cancer Alliances were reorganised into 20 in 2024. No public map of the new ones was available, so this shows the 21 alliances of 2021 on the 2023 NHS boundaries.'));
-    }
+    var note = editionData(body.edition).note;
+    if (note) parts.push(el('p', { 'class': 'nhsuk-body-s app-muted app-note' }, note));
     (body.areas || []).forEach(function (a) {
       if (!TYPE_NAMES[a.type]) return;
       if (a.match === 'nearest') {
