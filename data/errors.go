@@ -31,6 +31,10 @@ var (
 	ErrMissingColumn = errors.New("missing column")
 	// ErrNoFiles: a directory holds none of the expected files.
 	ErrNoFiles = errors.New("no data files")
+	// ErrNoRows: a file (or spreadsheet sheet) with a header but no data rows.
+	ErrNoRows = errors.New("no rows")
+	// ErrMissingSheet: a spreadsheet lacks a required sheet.
+	ErrMissingSheet = errors.New("missing sheet")
 	// ErrInvalidPostcode: text that is not UK postcode syntax. ParsePostcode's errors read
 	// "invalid postcode: <reason>".
 	ErrInvalidPostcode = errors.New("invalid postcode")

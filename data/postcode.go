@@ -3,6 +3,9 @@ package data
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/width"
 )
 
 // PostcodeKind says what a parsed postcode is: a full postcode unit or a partial one.
@@ -81,10 +84,15 @@ func invalidPostcode(format string, args ...any) error {
 // postcodes: a sector ("S18 1", also "S181" when that is not itself an outcode), an outcode
 // ("S18") or the area letters alone ("SW"). Spaces may appear anywhere in a full postcode;
 // a partial postcode needs its space between outcode and sector digit only when it would
-// otherwise read as an outcode ("S11" is the outcode, "S1 1" the sector).
+// otherwise read as an outcode ("S11" is the outcode, "S1 1" the sector). Full-width letters,
+// digits and spaces, as East Asian keyboards type them ("ＳＷ１Ａ １ＡＡ"), and no-break spaces
+// read as their ASCII forms; the length limit counts characters, not bytes.
 func ParsePostcode(s string) (Postcode, error) {
-	if len(s) > MaxPostcodeInput {
+	if utf8.RuneCountInString(s) > MaxPostcodeInput {
 		return Postcode{}, invalidPostcode("longer than %d characters", MaxPostcodeInput)
+	}
+	if !isASCII(s) {
+		s = strings.ReplaceAll(width.Narrow.String(s), "\u00a0", " ")
 	}
 	var buf [MaxPostcodeInput]byte
 	n, tokens, split := 0, 0, 0
@@ -403,4 +411,13 @@ func Special(p Postcode) (kind string, description string, ok bool) {
 		return SpecialNonGeographic, fmt.Sprintf("%s is a non-geographic postcode (BX): it routes mail to an organisation and has no location", p.Normalised), true
 	}
 	return "", "", false
+}
+
+func isASCII[T string | []byte](s T) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }

@@ -16,6 +16,9 @@ func TestParsePostcode(t *testing.T) {
 		{"SW1A 1AA", Postcode{FullPostcode, "SW1A 1AA", "SW1A", "1AA", "SW", "SW1A 1"}},
 		{"S1 2hE", Postcode{FullPostcode, "S1 2HE", "S1", "2HE", "S", "S1 2"}},
 		{"s12he", Postcode{FullPostcode, "S1 2HE", "S1", "2HE", "S", "S1 2"}},
+		// Full-width forms and no-break spaces, as some keyboards type them.
+		{"ＳＷ１Ａ　１ＡＡ", Postcode{FullPostcode, "SW1A 1AA", "SW1A", "1AA", "SW", "SW1A 1"}},
+		{"s1\u00a02he", Postcode{FullPostcode, "S1 2HE", "S1", "2HE", "S", "S1 2"}},
 		{"s1   2he", Postcode{FullPostcode, "S1 2HE", "S1", "2HE", "S", "S1 2"}},
 		{"S 1 2 H E", Postcode{FullPostcode, "S1 2HE", "S1", "2HE", "S", "S1 2"}},
 		{"M1 1AE", Postcode{FullPostcode, "M1 1AE", "M1", "1AE", "M", "M1 1"}},
@@ -78,6 +81,8 @@ func TestParsePostcodeInvalid(t *testing.T) {
 		{"SW1A-1AA", `contains '-'`},
 		{"SW1A 1AA         ", "longer than 16 characters"},
 		{"AAAAAAAAAAAAAAAAA", "longer than 16 characters"},
+		{"ＳＷ１Ａ　１ＡＡ　ＳＷ１Ａ　１ＡＡ", "longer than 16 characters"},
+		{"S1 2HÉ", "non-ASCII"},
 		{"Q1 1AA", "no postcode starts with Q"},
 		{"V1 1AA", "no postcode starts with V"},
 		{"X1 1AA", "no postcode starts with X"},

@@ -5,7 +5,9 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"runtime"
 	"strings"
+	"sync"
 )
 
 // BatchOptions configures Batch.
@@ -61,35 +63,46 @@ func (s *Snapshot) Batch(ctx context.Context, r io.Reader, w io.Writer, opt Batc
 		return rep, err
 	}
 	rep.Edition = info.ID
-	b := batcher{s: s, info: info}
+	cr.ReuseRecord = false // a chunk of records is kept while it is answered
+	recs := make([][]string, 0, batchChunk)
+	added := make([]batchRow, batchChunk)
 	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
+		recs = recs[:0]
+		var readErr error
+		for len(recs) < batchChunk {
+			rec, err := cr.Read()
+			if err != nil {
+				readErr = err
+				break
+			}
+			recs = append(recs, rec)
 		}
-		if err != nil {
-			cw.Flush()
-			return rep, csvError(err)
-		}
-		rep.Rows++
-		added := b.row(rec[col])
-		if added[len(added)-1] == "" {
-			rep.Answered++
-		} else {
-			rep.Errors++
-		}
-		out = append(append(out[:0], rec...), added...)
-		if err := cw.Write(out); err != nil {
-			return rep, err
-		}
-		if rep.Rows%8192 == 0 {
-			if err := ctx.Err(); err != nil {
-				cw.Flush()
+		s.answerChunk(info, recs, col, added[:len(recs)])
+		for i, rec := range recs {
+			rep.Rows++
+			if added[i][len(added[i])-1] == "" {
+				rep.Answered++
+			} else {
+				rep.Errors++
+			}
+			out = append(append(out[:0], rec...), added[i][:]...)
+			if err := cw.Write(out); err != nil {
 				return rep, err
 			}
-			if opt.Progress != nil {
-				opt.Progress(int64(rep.Rows))
-			}
+		}
+		if readErr == io.EOF {
+			break
+		}
+		if readErr != nil {
+			cw.Flush()
+			return rep, csvError(readErr)
+		}
+		if err := ctx.Err(); err != nil {
+			cw.Flush()
+			return rep, err
+		}
+		if opt.Progress != nil {
+			opt.Progress(int64(rep.Rows))
 		}
 	}
 	cw.Flush()
@@ -97,6 +110,30 @@ func (s *Snapshot) Batch(ctx context.Context, r io.Reader, w io.Writer, opt Batc
 		opt.Progress(int64(rep.Rows))
 	}
 	return rep, cw.Error()
+}
+
+// batchRow is the columns Batch adds to one row (BatchColumns).
+type batchRow [9]string
+
+// batchChunk is how many rows Batch reads before answering them, shared among the processors;
+// each row's answer is independent of the others, and they are written in order.
+const batchChunk = 4096
+
+// answerChunk answers the postcode column of every record into added, in parallel.
+func (s *Snapshot) answerChunk(info EditionInfo, recs [][]string, col int, added []batchRow) {
+	workers := min(runtime.GOMAXPROCS(0), (len(recs)+255)/256)
+	per := (len(recs) + max(workers, 1) - 1) / max(workers, 1)
+	var wg sync.WaitGroup
+	for lo := 0; lo < len(recs); lo += per {
+		hi := min(lo+per, len(recs))
+		wg.Go(func() {
+			b := batcher{s: s, info: info}
+			for i := lo; i < hi; i++ {
+				b.row(recs[i][col], &added[i])
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func csvError(err error) error {
@@ -133,14 +170,13 @@ func postcodeColumn(header []string, want string) (int, error) {
 type batcher struct {
 	s    *Snapshot
 	info EditionInfo
-	cols [9]string
 }
 
 // row answers one postcode as the added columns, through the same path as every other caller
 // (Snapshot.resolve): an error or a statement is that path's message. The batch answers full
 // postcodes only; an outcode or a sector is refused with a pointer to where it is answered.
-func (b *batcher) row(raw string) []string {
-	c := b.cols[:]
+func (b *batcher) row(raw string, out *batchRow) {
+	c := out[:]
 	clear(c)
 	pc, err := parsePostcode(raw)
 	if err == nil {
@@ -160,7 +196,7 @@ func (b *batcher) row(raw string) []string {
 			e = &Error{Message: err.Error()}
 		}
 		c[8] = e.Message
-		return c
+		return
 	}
 	ans := res.Full
 	if ans.Country != nil {
@@ -179,5 +215,4 @@ func (b *batcher) row(raw string) []string {
 	if c[1] == "" {
 		c[8] = ans.Statement
 	}
-	return c
 }

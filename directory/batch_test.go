@@ -27,8 +27,8 @@ func TestBatch(t *testing.T) {
 	}
 	want := [][]string{
 		{"name", "PostCode", "country", "cancer_alliance_code", "cancer_alliance_name", "footprint_code", "footprint_name", "nhs_region_code", "nhs_region_name", "match", "error"},
-		{"first", "AA1 1AA", "England", "E56000901", "West Alliance", "E54000902", "South Footprint", "", "", "inside", ""},
-		{"second", "aa11ab", "England", "E56000902", "East Alliance", "E54000902", "South Footprint", "", "", "inside", ""},
+		{"first", "AA1 1AA", "England", "E56000901", "West Alliance", "E54000902", "South Footprint", "", "", "district", ""},
+		{"second", "aa11ab", "England", "E56000902", "East Alliance", "E54000902", "South Footprint", "", "", "district", ""},
 		{"bad", "xx", "", "", "", "", "", "", "", "", apiMessage(s, "xx")},
 		{"wales", "CF1 1AA", "Wales", "", "", "", "", "", "", "", apiMessage(s, "CF1 1AA")},
 		{"empty", "", "", "", "", "", "", "", "", "", apiMessage(s, "")},

@@ -28,6 +28,8 @@ type EditionInfo struct {
 	// (for example, that its alliances are not today's).
 	Note   string        `json:"note,omitempty"`
 	Layers []LayerSource `json:"layers"`
+	// PostcodeLookups are the official lookups its postcodes are answered by, district first.
+	PostcodeLookups []PostcodeLookup `json:"postcode_lookups,omitempty"`
 }
 
 // Has reports whether the edition has a layer of type t.
@@ -60,6 +62,9 @@ type Sources struct {
 	Countries      LayerSource `json:"countries"`
 	Postcodes      string      `json:"postcodes"`       // the Code-Point Open folder
 	PostcodesTitle string      `json:"postcodes_title"` // what answers call it: "OS Code-Point Open, October 2025"
+	// DistrictNames is the postcode data's code list (Code-Point's Doc/Codelist.xlsx), which
+	// names districts no lookup names; optional.
+	DistrictNames string `json:"district_names,omitempty"`
 	// Attribution must be shown wherever the data is shown: the licences of every source.
 	Attribution []string      `json:"attribution"`
 	Editions    []EditionInfo `json:"editions"`

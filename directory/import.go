@@ -13,11 +13,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/nhs-geo/alliance/data"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 )
 
@@ -57,7 +59,11 @@ type ImportReport struct {
 	Postcodes int           `json:"postcodes"`
 	Located   int           `json:"postcodes_located"`
 	Bytes     int64         `json:"bytes"`
-	Duration  time.Duration `json:"duration_ns"`
+	// DistrictConflicts lists the districts (edition, layer, code) some of whose postcodes lie
+	// more than a kilometre inside another area than the official lookup gives; a few are
+	// tolerated, and they keep answering by location.
+	DistrictConflicts []string      `json:"district_conflicts,omitempty"`
+	Duration          time.Duration `json:"duration_ns"`
 }
 
 // Import reads every layer of every edition, the countries and (unless skipped) the postcodes
@@ -138,11 +144,9 @@ func Import(ctx context.Context, opt ImportOptions) (rep *ImportReport, err erro
 		return nil, err
 	}
 
-	im := importer{ctx: ctx, tx: tx, opt: opt, files: map[string]*sourceLayer{}}
 	rep = &ImportReport{DBPath: opt.DBPath}
-	if err := im.editions(); err != nil {
-		return nil, err
-	}
+	im := importer{ctx: ctx, tx: tx, opt: opt, report: rep, files: map[string]*sourceLayer{},
+		indexes: map[string]*indexedLayer{}, districtNames: map[string]string{}}
 	layers := []struct {
 		ed  Edition
 		src LayerSource
@@ -167,6 +171,7 @@ func Import(ctx context.Context, opt ImportOptions) (rep *ImportReport, err erro
 	for _, l := range rep.Layers {
 		sums = append(sums, l.File+" "+l.SHA256)
 	}
+	var caveats map[Edition]string
 	if !opt.SkipPostcodes {
 		n, located, sum, err := im.postcodes()
 		if err != nil {
@@ -174,6 +179,16 @@ func Import(ctx context.Context, opt ImportOptions) (rep *ImportReport, err erro
 		}
 		rep.Postcodes, rep.Located = n, located
 		sums = append(sums, opt.Sources.Postcodes+" "+sum)
+		if caveats, err = im.districts(im.england); err != nil {
+			return nil, err
+		}
+		if err := im.writeDistricts(); err != nil {
+			return nil, err
+		}
+		sums = append(sums, im.lookupSums...)
+	}
+	if err := im.editions(caveats); err != nil {
+		return nil, err
 	}
 	sort.Strings(sums)
 	h := sha256.Sum256([]byte(strings.Join(sums, "\n")))
@@ -231,10 +246,18 @@ func syncFile(path string) error {
 }
 
 type importer struct {
-	ctx   context.Context
-	tx    *sql.Tx
-	opt   ImportOptions
-	files map[string]*sourceLayer // a file used by two editions is read once
+	ctx    context.Context
+	tx     *sql.Tx
+	opt    ImportOptions
+	report *ImportReport
+	files  map[string]*sourceLayer // a file used by two editions is read once
+
+	// For answering postcodes by district (districts.go).
+	england       []englandPostcode // located English postcodes
+	indexes       map[string]*indexedLayer
+	districtNames map[string]string // district code → name, from the lookups
+	codeList      *data.CodeList    // the postcode data's names of districts; nil when not given
+	lookupSums    []string          // "file sha256" of each lookup read, for the dataset checksum
 }
 
 type sourceLayer struct {
@@ -242,9 +265,14 @@ type sourceLayer struct {
 	features []data.Feature
 }
 
-func (im *importer) editions() error {
+// editions writes the editions, each with the caveat the district step wrote for it.
+func (im *importer) editions(extra map[Edition]string) error {
 	for _, e := range im.opt.Sources.Editions {
-		caveats, _ := json.Marshal(e.Caveats)
+		all := e.Caveats
+		if c := extra[e.ID]; c != "" {
+			all = append(slices.Clone(all), c)
+		}
+		caveats, _ := json.Marshal(all)
 		if _, err := im.tx.ExecContext(im.ctx,
 			`INSERT INTO editions (id, title, valid_from, description, caveats, note) VALUES (?, ?, ?, ?, ?, ?)`,
 			e.ID, e.Title, e.ValidFrom, e.Description, string(caveats), e.Note); err != nil {
@@ -319,6 +347,9 @@ func (im *importer) postcodes() (n, located int, checksum string, err error) {
 	err = data.ReadCodePointDir(dir, func(cp data.CodePoint) error {
 		if cp.HasLocation {
 			located++
+			if cp.Country == englandCode {
+				im.england = append(im.england, englandPostcode{p: orb.Point{cp.Lon, cp.Lat}, district: cp.District})
+			}
 		}
 		area := postcodeArea(cp.Postcode)
 		w := blocks[area]

@@ -52,14 +52,14 @@ func TestImportReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Layers) != 6 || rep.Postcodes != 7 || rep.Located != 6 || rep.Checksum == "" || rep.Bytes == 0 {
+	if len(rep.Layers) != 6 || rep.Postcodes != 9 || rep.Located != 8 || len(rep.DistrictConflicts) != 0 || rep.Checksum == "" || rep.Bytes == 0 {
 		t.Errorf("report = %+v", rep)
 	}
 	s, err := Open(context.Background(), db, DefaultOptions)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Checksum != rep.Checksum || s.Postcodes().Len() != 7 || len(s.Editions) != 2 {
+	if s.Checksum != rep.Checksum || s.Postcodes().Len() != 9 || len(s.Editions) != 2 {
 		t.Errorf("snapshot checksum %s postcodes %d editions %d", s.Checksum, s.Postcodes().Len(), len(s.Editions))
 	}
 	l, err := s.Layer("2021", STP)

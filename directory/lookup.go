@@ -14,13 +14,18 @@ const (
 	MatchInside  = "inside"  // the point lies inside the area
 	MatchNearest = "nearest" // the point lies in no area of the layer; this is the nearest within the limit
 	MatchSector  = "sector"  // the postcode has no location; the area holds most of its sector
+	// MatchDistrict: the postcode's district lies wholly in the area, by the official lookup of
+	// the edition (the way ONS assigns postcodes), whatever the generalised polygons say.
+	MatchDistrict = "district"
 )
 
 // Match is one area of an answer and how the point relates to it.
 type Match struct {
 	Area
 	Match string `json:"match"`
-	// DistanceM is 0 inside; for "nearest", how far the point is from the area.
+	// DistanceM is 0 inside; for "nearest", how far the point is from the area; for "district",
+	// 0, or how far the postcode is from the area's polygon where the generalised polygons put
+	// it just outside.
 	DistanceM float64 `json:"distance_m"`
 	// BoundaryDistanceM is how far the point is from the area's boundary: small values mean
 	// another area is close and the answer is sensitive to the boundaries' generalisation.
@@ -47,8 +52,10 @@ type CountryRef struct {
 
 // Answer is what one point (or postcode) lies in, in one edition.
 type Answer struct {
-	Lat       float64     `json:"lat"`
-	Lon       float64     `json:"lon"`
+	// Lat and Lon are where the answer was found: the point, the postcode's location, or its
+	// sector's centroid; absent where there is none (a Northern Ireland postcode).
+	Lat       *float64    `json:"lat,omitempty"`
+	Lon       *float64    `json:"lon,omitempty"`
 	Edition   Edition     `json:"edition"`
 	Country   *CountryRef `json:"country"`
 	InEngland bool        `json:"in_england"`
@@ -94,7 +101,7 @@ func (s *Snapshot) LookupPoint(p orb.Point, e Edition) (*Answer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.answer(p, info, s.countryAt(p), true)
+	return s.answer(p, info, s.countryAt(p), "", true)
 }
 
 // countryAt is the UK country containing p, else the nearest within the fallback limit.
@@ -111,10 +118,12 @@ func (s *Snapshot) countryAt(p orb.Point) *CountryRef {
 	return &CountryRef{Code: a.Code, Name: a.Name, Match: match}
 }
 
-// answer fills in the areas of edition info for p, given its country (nil: none known). Without
-// distances it finds the same areas but leaves out boundary distances and near-boundary areas.
-func (s *Snapshot) answer(p orb.Point, info EditionInfo, country *CountryRef, distances bool) (*Answer, error) {
-	ans := &Answer{Lat: p[1], Lon: p[0], Edition: info.ID, Country: country, Dataset: s.Checksum, Areas: make([]Match, 0, len(info.Layers))}
+// answer fills in the areas of edition info for p, given its country (nil: none known) and,
+// for a postcode, its district ("" for a point): a layer in which the district lies wholly in
+// one area answers with that area. Without distances it finds the same areas but leaves out
+// boundary distances and near-boundary areas.
+func (s *Snapshot) answer(p orb.Point, info EditionInfo, country *CountryRef, district string, distances bool) (*Answer, error) {
+	ans := &Answer{Lat: &p[1], Lon: &p[0], Edition: info.ID, Country: country, Dataset: s.Checksum, Areas: make([]Match, 0, len(info.Layers))}
 	england := country != nil && country.Code == englandCode
 	if !england && s.insideAnyLayer(p, info) {
 		// A sliver along the border: the NHS boundaries, not the country outline, decide.
@@ -137,7 +146,11 @@ func (s *Snapshot) answer(p orb.Point, info EditionInfo, country *CountryRef, di
 		if distances {
 			match = s.matchLayer
 		}
-		if m, ok := match(l, p); ok {
+		m, ok := match(l, p)
+		if i, exact := l.byDistrict[district]; exact && district != "" {
+			m, ok = s.districtMatch(l, i, p, m, ok, distances), true
+		}
+		if ok {
 			ans.Areas = append(ans.Areas, m)
 		}
 	}
@@ -183,6 +196,31 @@ func (s *Snapshot) matchLayer(l *Layer, p orb.Point) (Match, bool) {
 		}
 	}
 	return out, true
+}
+
+// districtMatch answers a postcode whose district lies wholly in area i of l: that area,
+// marked "district". Where the generalised polygons put the postcode in another area (found is
+// its geometric match), the distances are to area i's polygon, and the area the polygons put it
+// in is listed as near.
+func (s *Snapshot) districtMatch(l *Layer, i int, p orb.Point, found Match, ok, distances bool) Match {
+	if ok && found.Area.Code == l.areas[i].Code {
+		found.Match = MatchDistrict
+		return found
+	}
+	out := Match{Area: l.areas[i], Match: MatchDistrict}
+	if !distances {
+		return out
+	}
+	for _, h := range l.Index.Near(p, max(s.opts.MaxNearestM, s.opts.NearBoundaryM)) {
+		switch {
+		case h.Area == i:
+			out.DistanceM, out.BoundaryDistanceM = round1(h.DistanceM), round1(h.DistanceM)
+		case h.DistanceM <= s.opts.NearBoundaryM:
+			a := l.areas[h.Area]
+			out.NearBoundary = append(out.NearBoundary, Nearby{Code: a.Code, Name: a.Name, DistanceM: round1(h.DistanceM)})
+		}
+	}
+	return out
 }
 
 // locateLayer finds p's area in one layer, with the nearest fallback, and nothing more: the

@@ -17,6 +17,8 @@ type PostcodeAnswer struct {
 	Location string `json:"location"`
 	Quality  int    `json:"quality,omitempty"`
 	District string `json:"district_code,omitempty"`
+	// DistrictName names District; areas matched "district" are those it lies wholly in.
+	DistrictName string `json:"district_name,omitempty"`
 	*Answer
 }
 
@@ -167,11 +169,12 @@ func (s *Snapshot) fullPostcode(pc data.Postcode, info EditionInfo, distances bo
 	rec, found := s.postcodes.find(pc.Normalised)
 	if found && rec.Located {
 		p := orb.Point{rec.Lon, rec.Lat}
-		ans, err := s.answer(p, info, s.countryOf(rec.Country), distances)
+		ans, err := s.answer(p, info, s.countryOf(rec.Country), rec.District, distances)
 		if err != nil {
 			return nil, err
 		}
-		return &PostcodeAnswer{Postcode: rec.Postcode, Location: "postcode", Quality: rec.Quality, District: rec.District, Answer: ans}, nil
+		return &PostcodeAnswer{Postcode: rec.Postcode, Location: "postcode", Quality: rec.Quality,
+			District: rec.District, DistrictName: s.districtNames[rec.District], Answer: ans}, nil
 	}
 	ans, kind, err := s.approximate(pc, found, info)
 	if err != nil {
@@ -179,7 +182,7 @@ func (s *Snapshot) fullPostcode(pc data.Postcode, info EditionInfo, distances bo
 	}
 	out := &PostcodeAnswer{Postcode: pc.Normalised, Location: kind, Answer: ans}
 	if found {
-		out.Quality, out.District = rec.Quality, rec.District
+		out.Quality, out.District, out.DistrictName = rec.Quality, rec.District, s.districtNames[rec.District]
 	}
 	return out, nil
 }
@@ -197,7 +200,7 @@ func (s *Snapshot) approximate(pc data.Postcode, found bool, info EditionInfo) (
 		}
 		return nil, "", notFound("postcode_not_found", "%s is a valid postcode but is not a live postcode in %s: it may be new, terminated or mistyped", pc.Normalised, s.PostcodesTitle)
 	}
-	ans := &Answer{Lat: part.Centroid.Lat, Lon: part.Centroid.Lon, Edition: info.ID, Dataset: s.Checksum, Areas: []Match{}}
+	ans := &Answer{Lat: &part.Centroid.Lat, Lon: &part.Centroid.Lon, Edition: info.ID, Dataset: s.Checksum, Areas: []Match{}}
 	if len(part.Countries) > 0 {
 		c := part.Countries[0]
 		ans.Country = &CountryRef{Code: c.Code, Name: c.Name, Match: kind}
@@ -269,12 +272,17 @@ func (s *Snapshot) summarise(rows []postcodeRow, q, kind string, info EditionInf
 		if country != englandCode {
 			continue
 		}
+		district := s.postcodes.strings[r.district]
 		for _, src := range info.Layers {
 			l := s.layer(info.ID, src.Type)
 			if l == nil {
 				continue
 			}
-			i := l.Index.Locate(p)
+			// Each postcode counts where its own answer puts it: by district first.
+			i, ok := l.byDistrict[district]
+			if !ok || district == "" {
+				i = l.Index.Locate(p)
+			}
 			if i < 0 {
 				i = l.Index.Lookup(p, s.opts.MaxNearestM).Area
 			}

@@ -1,7 +1,10 @@
 package directory
 
 import (
+	"strings"
+
 	"errors"
+	"github.com/paulmach/orb"
 	"testing"
 )
 
@@ -16,10 +19,16 @@ func TestLookupPostcode(t *testing.T) {
 		country  string
 	}{
 		{"AA1 1AA", "", "AA1 1AA", "postcode", "E56000901/inside", "E92000001"},
-		{" aa11ab ", "2021", "AA1 1AB", "postcode", "E56000902/inside", "E92000001"},
-		{"aa1 3aa", "2021", "AA1 3AA", "postcode", "E56000902/inside", "E92000001"},
+		// 2021 has a lookup: districts One (West) and Two (East) each lie in one alliance.
+		{" aa11ab ", "2021", "AA1 1AB", "postcode", "E56000902/district", "E92000001"},
+		{"aa1 3aa", "2021", "AA1 3AA", "postcode", "E56000902/district", "E92000001"},
+		// 2023's alliances do not nest in its ICBs, so its lookup cannot place them.
 		{"AA13AA", "2023", "AA1 3AA", "postcode", "E56000901/inside", "E92000001"},
-		{"AA1 2AA", "2021", "AA1 2AA", "postcode", "E56000901/nearest", "E92000001"},
+		// Off the generalised coast, but district One lies in West.
+		{"AA1 2AA", "2021", "AA1 2AA", "postcode", "E56000901/district", "E92000001"},
+		// Just west of the line between the alliances, but district Two lies in East.
+		{"AA3 1AA", "2021", "AA3 1AA", "postcode", "E56000902/district", "E92000001"},
+		{"AA3 1AA", "2023", "AA3 1AA", "postcode", "E56000901/inside", "E92000001"},
 		// No grid reference: the sector AA1 1 holds one postcode in each alliance; the tie
 		// goes to the lower code.
 		{"AA1 1AD", "2021", "AA1 1AD", "sector", "E56000901/sector", "E92000001"},
@@ -128,5 +137,77 @@ func TestPostcodeKind(t *testing.T) {
 	var de *Error
 	if _, err := PostcodeKind("not a postcode"); !errors.As(err, &de) || de.Code != "invalid_postcode" {
 		t.Errorf("PostcodeKind(not a postcode) err = %v", err)
+	}
+}
+
+// TestPostcodeByDistrict: where the polygons put a postcode in one area and its district lies
+// wholly in another, the answer is the district's area, with the distance to its polygon and
+// the polygon's area listed as near; layers without a lookup keep the polygons' answer, and
+// layers that nest in a mapped one (regions of ICBs) are answered through it.
+func TestPostcodeByDistrict(t *testing.T) {
+	s := fixtureSnapshot(t)
+	res, err := s.LookupPostcode("AA3 1AA", "2021")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := res.Full
+	if a.District != "E08000002" || a.DistrictName != "Two" {
+		t.Errorf("district %q %q, want E08000002 Two", a.District, a.DistrictName)
+	}
+	m := a.Areas[0]
+	// AA3 1AA lies at lon -1.005, about 340 m west of the border at lon -1.
+	if m.Code != "E56000902" || m.Match != MatchDistrict || m.DistanceM < 300 || m.DistanceM > 400 || m.BoundaryDistanceM != m.DistanceM {
+		t.Errorf("alliance = %+v, want East by district, 300–400 m from its polygon", m)
+	}
+	if len(m.NearBoundary) != 1 || m.NearBoundary[0].Code != "E56000901" || m.NearBoundary[0].DistanceM != 0 {
+		t.Errorf("near boundary = %+v, want West at 0 m (the polygon it lies in)", m.NearBoundary)
+	}
+	// District One spans both footprints: by location.
+	res, err = s.LookupPostcode("AA1 1AA", "2021")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codes(res.Full.Answer); got[STP] != "E54000902/inside" || got[CancerAlliance] != "E56000901/district" {
+		t.Errorf("AA1 1AA 2021 = %v", got)
+	}
+	// 2023: ICBs by the lookup, the region through them, the alliance by location.
+	res, err = s.LookupPostcode("AA1 1AB", "2023")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codes(res.Full.Answer); got[ICB] != "E54000904/district" || got[NHSRegion] != "E40000901/district" || got[CancerAlliance] != "E56000902/inside" {
+		t.Errorf("AA1 1AB 2023 = %v", got)
+	}
+	// A point is not a postcode: the same place by coordinates is answered by the polygons.
+	p, err := s.LookupPoint(orb.Point{-1.005, 52.5}, "2021")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codes(p)[CancerAlliance]; got != "E56000901/inside" {
+		t.Errorf("point = %s, want West inside", got)
+	}
+	// Outcode shares count each postcode where its own answer puts it.
+	res, err = s.LookupPostcode("AA3", "2021")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := res.Partial; len(p.Areas) == 0 || p.Areas[0].Code != "E56000902" || p.Areas[0].Postcodes != 1 {
+		t.Errorf("AA3 shares = %+v, want East", p.Areas)
+	}
+	// AA4 1AA's district E08000099 is in no lookup; the code list names it Two, the lookup's
+	// E08000002, and all its postcodes lie in East: recovered through the old code.
+	res, err = s.LookupPostcode("AA4 1AA", "2021")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codes(res.Full.Answer)[CancerAlliance]; got != "E56000902/district" || res.Full.DistrictName != "Two" {
+		t.Errorf("AA4 1AA (recoded district) = %s, %q", got, res.Full.DistrictName)
+	}
+	// The editions say what their postcode answers rest on.
+	for _, e := range s.Editions {
+		last := e.Caveats[len(e.Caveats)-1]
+		if !strings.Contains(last, "test lookup") || !strings.Contains(last, "E08000099 recoded from E08000002") {
+			t.Errorf("edition %s caveat %q does not name its lookup", e.ID, last)
+		}
 	}
 }

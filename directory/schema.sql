@@ -50,3 +50,21 @@ CREATE TABLE postcode_blocks (
 	rows INTEGER NOT NULL,
 	data BLOB NOT NULL
 ) WITHOUT ROWID;
+
+-- Which areas the small areas (LSOAs) of each district lie in, per edition and layer, from the
+-- official lookups (see districts.go): a district with one row for a layer lies wholly in that
+-- area, and its postcodes are answered by it.
+CREATE TABLE district_areas (
+	edition  TEXT NOT NULL,
+	type     TEXT NOT NULL,
+	district TEXT NOT NULL, -- GSS code of a local authority district: "E08000019"
+	area     TEXT NOT NULL, -- the area's code in that edition's layer
+	lsoas    INTEGER NOT NULL,
+	PRIMARY KEY (edition, type, district, area)
+) WITHOUT ROWID;
+
+-- The districts the postcodes name, with their names.
+CREATE TABLE districts (
+	code TEXT PRIMARY KEY,
+	name TEXT NOT NULL
+) WITHOUT ROWID;

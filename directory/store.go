@@ -35,6 +35,8 @@ type Layer struct {
 	Index    *geo.Index
 	byCode   map[string]int
 	stats    *layerStats
+	// byDistrict is the area each district lies wholly in, by the official lookup (districts.go).
+	byDistrict map[string]int
 }
 
 // Area returns the area with code, if the layer has it.
@@ -63,10 +65,12 @@ type Snapshot struct {
 	PostcodesTitle string
 	// Attribution must be shown wherever the data is shown.
 	Attribution []string
-	opts        Options
-	layers      map[layerKey]*Layer
-	countries   *Layer
-	postcodes   *PostcodeTable
+	// districtNames names the districts the postcodes give.
+	districtNames map[string]string
+	opts          Options
+	layers        map[layerKey]*Layer
+	countries     *Layer
+	postcodes     *PostcodeTable
 
 	// Computed on first use, never at start-up.
 	overlapMu  sync.Mutex
@@ -101,6 +105,9 @@ func Open(ctx context.Context, path string, opts Options) (*Snapshot, error) {
 		return nil, err
 	}
 	if err := s.readLayers(ctx, db); err != nil {
+		return nil, err
+	}
+	if err := s.readDistricts(ctx, db); err != nil {
 		return nil, err
 	}
 	// Index the layers while the postcodes load: the two are independent.
@@ -264,6 +271,54 @@ func (s *Snapshot) buildIndexes() error {
 		}
 	}
 	return nil
+}
+
+// readDistricts reads the districts' names and, per layer, the area each district lies
+// wholly in.
+func (s *Snapshot) readDistricts(ctx context.Context, db *sql.DB) error {
+	s.districtNames = map[string]string{}
+	rows, err := db.QueryContext(ctx, `SELECT code, name FROM districts`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var code, name string
+		if err := rows.Scan(&code, &name); err != nil {
+			return err
+		}
+		s.districtNames[code] = name
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	drows, err := db.QueryContext(ctx, `SELECT edition, type, district, area FROM district_areas
+		WHERE (edition, type, district) IN (SELECT edition, type, district FROM district_areas GROUP BY 1, 2, 3 HAVING count(*) = 1)`)
+	if err != nil {
+		return err
+	}
+	defer drows.Close()
+	for drows.Next() {
+		var ed Edition
+		var t AreaType
+		var district, area string
+		if err := drows.Scan(&ed, &t, &district, &area); err != nil {
+			return err
+		}
+		l := s.layers[layerKey{ed, t}]
+		i, ok := 0, false
+		if l != nil {
+			i, ok = l.byCode[area]
+		}
+		if !ok {
+			return fmt.Errorf("%s: district %s lies in %s %s %s, which is not in the database", s.Path, district, ed, t, area)
+		}
+		if l.byDistrict == nil {
+			l.byDistrict = map[string]int{}
+		}
+		l.byDistrict[district] = i
+	}
+	return drows.Err()
 }
 
 func (s *Snapshot) readPostcodes(ctx context.Context, db *sql.DB) error {

@@ -40,6 +40,10 @@ func appendPostcodeAnswer(b []byte, a *directory.PostcodeAnswer) ([]byte, error)
 		b = append(b, `,"district_code":`...)
 		b = appendString(b, a.District)
 	}
+	if a.DistrictName != "" {
+		b = append(b, `,"district_name":`...)
+		b = appendString(b, a.DistrictName)
+	}
 	var err error
 	if a.Answer != nil {
 		b = append(b, ',')
@@ -50,11 +54,17 @@ func appendPostcodeAnswer(b []byte, a *directory.PostcodeAnswer) ([]byte, error)
 
 func appendAnswerFields(b []byte, a *directory.Answer) ([]byte, error) {
 	var err error
-	b = append(b, `"lat":`...)
-	b = appendFloat(b, a.Lat, &err)
-	b = append(b, `,"lon":`...)
-	b = appendFloat(b, a.Lon, &err)
-	b = append(b, `,"edition":`...)
+	if a.Lat != nil {
+		b = append(b, `"lat":`...)
+		b = appendFloat(b, *a.Lat, &err)
+		b = append(b, ',')
+	}
+	if a.Lon != nil {
+		b = append(b, `"lon":`...)
+		b = appendFloat(b, *a.Lon, &err)
+		b = append(b, ',')
+	}
+	b = append(b, `"edition":`...)
 	b = appendString(b, string(a.Edition))
 	b = append(b, `,"country":`...)
 	if c := a.Country; c == nil {

@@ -178,7 +178,7 @@ func TestAnswerJSONMatchesEncodingJSON(t *testing.T) {
 	// What the fixture cannot give: escapes, several source codes, shares, tiny and huge
 	// numbers, no country, nil slices, a postcode answer without an Answer.
 	odd := &directory.Answer{
-		Lat: 1e-7, Lon: -1e21, Edition: "2023", InEngland: true,
+		Lat: ptr(1e-7), Lon: ptr(-1e21), Edition: "2023", InEngland: true,
 		Statement: "quote \" backslash \\ tab \t nl \n cr \r bs \b ff \f nul \x00 us \x1f <&> é \u2028\u2029 bad \xff\xfe",
 		Areas: []directory.Match{{
 			Area:  directory.Area{Code: "E1", Name: "Névé \"x\"", Type: directory.ICB, Edition: "2023", ODSCode: "QXX", Parents: map[string]string{"stp": "E2", "ccg": "E3", "nhser": "E4"}},
@@ -191,7 +191,7 @@ func TestAnswerJSONMatchesEncodingJSON(t *testing.T) {
 	sameAsEncodingJSON(t, "postcode", &directory.PostcodeAnswer{Postcode: "ZZ1 1ZZ", Location: "postcode", Quality: 10, District: "E0", Answer: odd})
 
 	for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
-		if _, err := appendAnswer(nil, &directory.Answer{Lat: bad, Areas: []directory.Match{}}); err == nil {
+		if _, err := appendAnswer(nil, &directory.Answer{Lat: &bad, Areas: []directory.Match{}}); err == nil {
 			t.Errorf("lat %v: no error", bad)
 		}
 		if _, err := appendAnswer(nil, &directory.Answer{Areas: []directory.Match{{BoundaryDistanceM: bad}}}); err == nil {
@@ -210,7 +210,7 @@ func FuzzAppendJSONString(f *testing.F) {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			return
 		}
-		a := &directory.Answer{Lat: x, Statement: s, Dataset: s, Areas: []directory.Match{{Area: directory.Area{Code: s, Parents: map[string]string{s: s}}, DistanceM: x}}}
+		a := &directory.Answer{Lat: &x, Statement: s, Dataset: s, Areas: []directory.Match{{Area: directory.Area{Code: s, Parents: map[string]string{s: s}}, DistanceM: x}}}
 		got, err := appendAnswer(nil, a)
 		if err != nil {
 			t.Fatal(err)
@@ -256,3 +256,5 @@ func benchEncoders(b *testing.B, v any) {
 		}
 	})
 }
+
+func ptr(v float64) *float64 { return &v }

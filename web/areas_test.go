@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb/geojson"
@@ -34,7 +35,7 @@ func TestEditions(t *testing.T) {
 		t.Fatalf("editions = %+v", body)
 	}
 	e := body.Editions[1]
-	if e.ID != "2023" || !e.Default || len(e.Layers) != 3 || e.Layers[0].Features != 2 || e.Layers[0].SHA256 == "" || len(e.Caveats) != 1 {
+	if e.ID != "2023" || !e.Default || len(e.Layers) != 3 || e.Layers[0].Features != 2 || e.Layers[0].SHA256 == "" || len(e.Caveats) != 2 || e.Caveats[0] != "synthetic" || !strings.Contains(e.Caveats[1], "test lookup 2024") {
 		t.Errorf("2023 = %+v", e)
 	}
 }
@@ -97,9 +98,9 @@ func TestAreaDetail(t *testing.T) {
 	if len(d.OtherEditions) != 1 || d.OtherEditions[0].Edition != "2021" {
 		t.Errorf("other editions = %+v", d.OtherEditions)
 	}
-	// AA1 1AA, AA1 2AA, AA1 3AA, AA2 1AA are in it in 2023; AA1 2AA is in the coastal strip.
-	if d.Postcodes != 3 {
-		t.Errorf("postcodes = %d, want 3", d.Postcodes)
+	// AA1 1AA, AA1 2AA, AA1 3AA, AA2 1AA, AA3 1AA are in it in 2023; AA1 2AA is in the coastal strip.
+	if d.Postcodes != 4 {
+		t.Errorf("postcodes = %d, want 4", d.Postcodes)
 	}
 	if len(d.BBox) != 4 || d.BBox[0] != -2 || d.BBox[2] != -0.5 {
 		t.Errorf("bbox = %v", d.BBox)

@@ -128,7 +128,7 @@ func TestOperationalEndpoints(t *testing.T) {
 		Postcodes       int
 	}
 	getJSON(t, h, "/readyz", 200, &ready)
-	if ready.Status != "ready" || ready.Dataset == "" || ready.Postcodes != 7 {
+	if ready.Status != "ready" || ready.Dataset == "" || ready.Postcodes != 9 {
 		t.Errorf("readyz = %+v", ready)
 	}
 	getJSON(t, h, "/healthz", 200, nil)

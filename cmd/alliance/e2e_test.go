@@ -341,7 +341,7 @@ func TestBatchCLI(t *testing.T) {
 	}
 	want := []string{
 		"id,Postcode,note,country,cancer_alliance_code,cancer_alliance_name,footprint_code,footprint_name,nhs_region_code,nhs_region_name,match,error",
-		"1,S1 2HE,a,England,E56000025,South Yorkshire and Bassetlaw,E54000009,South Yorkshire and Bassetlaw,,,inside,",
+		"1,S1 2HE,a,England,E56000025,South Yorkshire and Bassetlaw,E54000009,South Yorkshire and Bassetlaw,,,district,",
 		// The error column says what the API says (TestPostcodePathsAgree* hold them to it).
 		`2,not a postcode,b,,,,,,,,,"""not a postcode"" is not a UK postcode: NOTAPOSTCODE is not a postcode: expected an outward code and an inward code like 1AA"`,
 		"3,cf10 1aa,c,Wales,,,,,,,,This place is in Wales. Cancer Alliances and Integrated Care Systems cover England only; health services in Wales are run by NHS Wales.",

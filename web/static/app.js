@@ -257,16 +257,26 @@
     parts.push(dl);
     var note = editionData(body.edition).note;
     if (note) parts.push(el('p', { 'class': 'nhsuk-body-s app-muted app-note' }, note));
+    var bySector = [];
     (body.areas || []).forEach(function (a) {
       if (!TYPE_NAMES[a.type]) return;
       if (a.match === 'nearest') {
         parts.push(el('p', { 'class': 'app-warning' }, 'This place is just outside every ' + TYPE_NAMES[a.type] + ' on the map (coastlines are simplified), so this is the nearest one, ' + metres(a.distance_m) + ' away.'));
       } else if (a.match === 'sector') {
-        parts.push(el('p', { 'class': 'app-warning' }, 'This postcode has no exact location, so its ' + TYPE_NAMES[a.type] + ' is the one where most postcodes of its sector lie.'));
+        bySector.push(TYPE_NAMES[a.type]);
       }
     });
+    if (bySector.length) {
+      // One note for every area found this way, not one per area.
+      parts.push(el('p', { 'class': 'app-warning' }, 'This postcode has no exact location, so its ' + list(bySector) +
+        (bySector.length > 1 ? ' are those' : ' is the one') + ' where most postcodes of its sector lie.'));
+    }
     var near = alliance.near_boundary || [];
-    if (near.length) {
+    if (alliance.match === 'district') {
+      // The official lookup places the whole council area: the simplified outlines do not matter.
+      parts.push(el('p', { 'class': 'nhsuk-body-s app-muted app-note' }, 'All of ' + (body.district_name || 'this council area') + ' lies in ' + alliance.name +
+        ', by the official ONS lookup, so this answer does not depend on where the outlines on the map are drawn.'));
+    } else if (near.length) {
       parts.push(el('p', { 'class': 'app-warning' }, 'This place is close to a border: ' + metres(alliance.boundary_distance_m) + ' from the edge of ' + alliance.name + ', and ' +
         list(near.map(function (n) { return n.name + ' is ' + metres(n.distance_m) + ' away'; })) + '. The outlines are simplified, so check with your GP practice or hospital.'));
     }
