@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/nhs-geo/alliance/internal/testenv"
 )
 
 func TestReadCodeListFixture(t *testing.T) {
@@ -105,7 +107,7 @@ func TestCodeListErrors(t *testing.T) {
 // under 7,524 names, 245 names shared by different wards. Every district code of Code-Point
 // Open is named.
 func TestReadCodeListReal(t *testing.T) {
-	cl, err := ReadCodeListFile(sharedData(t, "postcodes", "codepoint-open-2025-10", "Doc", "Codelist.xlsx"))
+	cl, err := ReadCodeListFile(testenv.SharedData(t, "postcodes", "codepoint-open-2025-10", "Doc", "Codelist.xlsx"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +141,7 @@ func TestReadCodeListReal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("checking every Code-Point district code reads 1.7 million rows; skipped with -short")
 	}
-	cp := sharedData(t, "postcodes", "codepoint-open-2025-10")
+	cp := testenv.SharedData(t, "postcodes", "codepoint-open-2025-10")
 	missing := map[string]int{}
 	n := 0
 	err = ReadCodePointDir(cp, func(p CodePoint) error {

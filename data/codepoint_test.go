@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nhs-geo/alliance/internal/testenv"
 )
 
 func TestReadCodePointDirFixture(t *testing.T) {
@@ -247,7 +249,7 @@ func TestReadCodePointDirReal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("reads 1.7 million rows; skipped with -short")
 	}
-	dir := sharedData(t, "postcodes", "codepoint-open-2025-10")
+	dir := testenv.SharedData(t, "postcodes", "codepoint-open-2025-10")
 	countries := map[string]int{}
 	var n, noCoords int
 	var last string
@@ -298,7 +300,7 @@ func TestReadCodePointDirReal(t *testing.T) {
 //
 //	go test -run XXX -bench ReadCodePointDir -benchtime 1x ./data/
 func BenchmarkReadCodePointDir(b *testing.B) {
-	dir := sharedData(b, "postcodes", "codepoint-open-2025-10")
+	dir := testenv.SharedData(b, "postcodes", "codepoint-open-2025-10")
 	for b.Loop() {
 		n := 0
 		if err := ReadCodePointDir(dir, func(CodePoint) error { n++; return nil }); err != nil {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nhs-geo/alliance/internal/testenv"
 )
 
 func TestReadTrustsFixture(t *testing.T) {
@@ -80,7 +82,7 @@ func TestReadTrustsErrors(t *testing.T) {
 
 // TestReadTrustsReal reads the ODS trust list: 274 trusts, 202 open, as its SOURCE.txt says.
 func TestReadTrustsReal(t *testing.T) {
-	path := sharedData(t, "sources", "ods-etr-2026", "etr.csv")
+	path := testenv.SharedData(t, "sources", "ods-etr-2026", "etr.csv")
 	ts, err := ReadTrustsFile(path)
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nhs-geo/alliance/internal/testenv"
 	"github.com/paulmach/orb"
 )
 
@@ -269,7 +270,7 @@ func TestParseONSKey(t *testing.T) {
 
 // TestReadLayerRealBoundaries reads every boundary file of the shared data with its prefixes.
 func TestReadLayerRealBoundaries(t *testing.T) {
-	root := sharedData(t, "boundaries")
+	root := testenv.SharedData(t, "boundaries")
 	tests := []struct {
 		file     string
 		prefixes []string

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nhs-geo/alliance/internal/testenv"
 	"golang.org/x/text/encoding/charmap"
 )
 
@@ -111,7 +112,7 @@ func TestReadHospitalsErrors(t *testing.T) {
 // TestReadHospitalsReal reads NHS.UK's hospital list: 1,165 sites, one (Jersey) without
 // coordinates, all in or near the British Isles.
 func TestReadHospitalsReal(t *testing.T) {
-	sites, err := ReadHospitalsFile(sharedData(t, "sources", "nhsuk-hospitals", "Hospital.csv"))
+	sites, err := ReadHospitalsFile(testenv.SharedData(t, "sources", "nhsuk-hospitals", "Hospital.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 	"unsafe"
+
+	"github.com/nhs-geo/alliance/internal/testenv"
 )
 
 func TestLookupKey(t *testing.T) {
@@ -186,7 +188,7 @@ func TestReadLookupReal(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			path := sharedData(t, "lookups", tt.file)
+			path := testenv.SharedData(t, "lookups", tt.file)
 			start := time.Now()
 			l, err := ReadLookupFile(path)
 			if err != nil {
@@ -241,7 +243,7 @@ func TestReadLookupReal(t *testing.T) {
 //
 //	go test -run XXX -bench ReadLookup -benchmem ./data/
 func BenchmarkReadLookup(b *testing.B) {
-	path := sharedData(b, "lookups", "lsoa11-ccg21-stp21-cal21-lad21.csv.gz")
+	path := testenv.SharedData(b, "lookups", "lsoa11-ccg21-stp21-cal21-lad21.csv.gz")
 	for b.Loop() {
 		l, err := ReadLookupFile(path)
 		if err != nil {

@@ -3,6 +3,8 @@ package data
 import (
 	"strings"
 	"testing"
+
+	"github.com/nhs-geo/alliance/internal/testenv"
 )
 
 func TestReadableName(t *testing.T) {
@@ -62,11 +64,11 @@ func TestReadableName(t *testing.T) {
 // Institute's mapping writes by hand. Where they differ, it must be in wording (renamed trusts,
 // "&" for "and", typos in the mapping), never in letter case alone.
 func TestReadableNameReal(t *testing.T) {
-	ts, err := ReadTrustsFile(sharedData(t, "sources", "ods-etr-2026", "etr.csv"))
+	ts, err := ReadTrustsFile(testenv.SharedData(t, "sources", "ods-etr-2026", "etr.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := ReadTrustAlliancesFile(sharedData(t, "sources", "bennett-trust-cancer-alliance-2026", "ods_ca_mapping.csv"))
+	m, err := ReadTrustAlliancesFile(testenv.SharedData(t, "sources", "bennett-trust-cancer-alliance-2026", "ods_ca_mapping.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}

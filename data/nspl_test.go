@@ -6,6 +6,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/nhs-geo/alliance/internal/testenv"
 )
 
 const nsplHeader = `pcd,pcd2,pcds,dointr,doterm,usertype,oseast1m,osnrth1m,osgrdind,ctry,lat,long,ccg,calncv,stp`
@@ -103,7 +105,7 @@ func TestReadNSPLErrors(t *testing.T) {
 // TestReadNSPLDirReal reads the NSPL sample: the README's count of live English postcodes with
 // coordinates, and every postcode is valid syntax.
 func TestReadNSPLDirReal(t *testing.T) {
-	dir := sharedData(t, "groundtruth", "nspl-2021-sample")
+	dir := testenv.SharedData(t, "groundtruth", "nspl-2021-sample")
 	var n, liveEnglish, withAlliance int
 	err := ReadNSPLDir(dir, func(r NSPLRow) error {
 		n++

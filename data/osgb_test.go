@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"testing"
+
+	"github.com/nhs-geo/alliance/internal/testenv"
 )
 
 // The worked example of the OS guide ("A guide to coordinate systems in Great Britain", annex
@@ -46,7 +48,7 @@ func TestCartesianRoundTrip(t *testing.T) {
 // 10 m max bound is therefore kept: it catches any real error in the formulas (which shows as
 // tens of metres or more) while allowing the transformation's documented limit.
 func TestOSGBToWGS84AgainstNSPL(t *testing.T) {
-	dir := sharedData(t, "groundtruth", "nspl-2021-sample")
+	dir := testenv.SharedData(t, "groundtruth", "nspl-2021-sample")
 	var diffs []float64
 	var worst NSPLRow
 	var worstD float64

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/nhs-geo/alliance/internal/testenv"
 )
 
 func TestReadTrustAlliancesFixture(t *testing.T) {
@@ -68,7 +70,7 @@ func TestReadTrustAlliancesErrors(t *testing.T) {
 // TestReadTrustAlliancesReal reads the Bennett Institute mapping: 205 trusts, 141 assigned to
 // the 20 alliances, notes on the trusts that work with two.
 func TestReadTrustAlliancesReal(t *testing.T) {
-	rows, err := ReadTrustAlliancesFile(sharedData(t, "sources", "bennett-trust-cancer-alliance-2026", "ods_ca_mapping.csv"))
+	rows, err := ReadTrustAlliancesFile(testenv.SharedData(t, "sources", "bennett-trust-cancer-alliance-2026", "ods_ca_mapping.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
