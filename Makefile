@@ -15,7 +15,7 @@ SOURCES := $(shell find . -name '*.go' -not -path './node_modules/*') go.mod go.
 # the ground truth is read by tests only.
 DATA_FILES := $(shell find $(DATA) -type f -not -path '*/groundtruth/*' 2>/dev/null | sed 's/ /\\ /g')
 
-.PHONY: run build test lint deps cross bench bench-short fuzz soak race db web-assets clean
+.PHONY: run build test lint deps cross data-quality bench bench-short fuzz soak race db web-assets clean
 
 run: $(BIN) $(DB)
 	$(BIN) serve --db $(DB)
@@ -75,6 +75,10 @@ lint:
 	$(GO) vet ./...
 	@command -v staticcheck >/dev/null || $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 	PATH="$$PATH:$$($(GO) env GOPATH)/bin" staticcheck ./...
+
+# docs/data-quality.md: member trusts against their headquarters, and what the import noticed.
+data-quality: $(BIN) $(DB)
+	$(BIN) quality --db $(DB) --out docs/data-quality.md
 
 # The module builds everywhere Go does: platform code (the import lock) sits behind build tags.
 cross:

@@ -30,7 +30,7 @@ type BatchReport struct {
 
 // BatchColumns are the columns Batch appends to every row.
 var BatchColumns = []string{"country", "cancer_alliance_code", "cancer_alliance_name", "footprint_code", "footprint_name",
-	"nhs_region_code", "nhs_region_name", "match", "error"}
+	"nhs_region_code", "nhs_region_name", "match", "error", "cancer_alliance_2024_code", "cancer_alliance_2024_name"}
 
 var postcodeHeaders = []string{"postcode", "pcds", "pcd", "post_code", "postal_code", "pcd2"}
 
@@ -80,7 +80,7 @@ func (s *Snapshot) Batch(ctx context.Context, r io.Reader, w io.Writer, opt Batc
 		s.answerChunk(info, recs, col, added[:len(recs)])
 		for i, rec := range recs {
 			rep.Rows++
-			if added[i][len(added[i])-1] == "" {
+			if added[i][8] == "" {
 				rep.Answered++
 			} else {
 				rep.Errors++
@@ -113,7 +113,7 @@ func (s *Snapshot) Batch(ctx context.Context, r io.Reader, w io.Writer, opt Batc
 }
 
 // batchRow is the columns Batch adds to one row (BatchColumns).
-type batchRow [9]string
+type batchRow [11]string
 
 // batchChunk is how many rows Batch reads before answering them, shared among the processors;
 // each row's answer is independent of the others, and they are written in order.
@@ -206,6 +206,9 @@ func (b *batcher) row(raw string, out *batchRow) {
 		switch m.Type {
 		case CancerAlliance:
 			c[1], c[2], c[7] = m.Code, m.Name, m.Match
+			if m.Since2024 != nil {
+				c[9], c[10] = m.Since2024.Code, m.Since2024.Name
+			}
 		case b.info.Footprint():
 			c[3], c[4] = m.Code, m.Name
 		case NHSRegion:

@@ -26,16 +26,16 @@ func TestBatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := [][]string{
-		{"name", "PostCode", "country", "cancer_alliance_code", "cancer_alliance_name", "footprint_code", "footprint_name", "nhs_region_code", "nhs_region_name", "match", "error"},
-		{"first", "AA1 1AA", "England", "E56000901", "West Alliance", "E54000902", "South Footprint", "", "", "district", ""},
-		{"second", "aa11ab", "England", "E56000902", "East Alliance", "E54000902", "South Footprint", "", "", "district", ""},
-		{"bad", "xx", "", "", "", "", "", "", "", "", apiMessage(s, "xx")},
-		{"wales", "CF1 1AA", "Wales", "", "", "", "", "", "", "", apiMessage(s, "CF1 1AA")},
-		{"empty", "", "", "", "", "", "", "", "", "", apiMessage(s, "")},
-		{"sector", "AA2 1ZZ", "England", "E56000901", "West Alliance", "E54000902", "South Footprint", "", "", "sector", ""},
-		{"unknown", "AA9 9ZZ", "", "", "", "", "", "", "", "", apiMessage(s, "AA9 9ZZ")},
-		{"outcode", "aa1", "", "", "", "", "", "", "", "", "AA1 is an outcode, not a full postcode: the batch answers full postcodes (ask /api/v1/outcodes/AA1 for its areas and shares)"},
-		{"ni", "BT1 1AA", "Northern Ireland", "", "", "", "", "", "", "", apiMessage(s, "BT1 1AA")},
+		{"name", "PostCode", "country", "cancer_alliance_code", "cancer_alliance_name", "footprint_code", "footprint_name", "nhs_region_code", "nhs_region_name", "match", "error", "cancer_alliance_2024_code", "cancer_alliance_2024_name"},
+		{"first", "AA1 1AA", "England", "E56000901", "West Alliance", "E54000902", "South Footprint", "", "", "district", "", "E56000901", "West Alliance"},
+		{"second", "aa11ab", "England", "E56000902", "East Alliance", "E54000902", "South Footprint", "", "", "district", "", "E56000952", "East Alliance"},
+		{"bad", "xx", "", "", "", "", "", "", "", "", apiMessage(s, "xx"), "", ""},
+		{"wales", "CF1 1AA", "Wales", "", "", "", "", "", "", "", apiMessage(s, "CF1 1AA"), "", ""},
+		{"empty", "", "", "", "", "", "", "", "", "", apiMessage(s, ""), "", ""},
+		{"sector", "AA2 1ZZ", "England", "E56000901", "West Alliance", "E54000902", "South Footprint", "", "", "sector", "", "E56000901", "West Alliance"},
+		{"unknown", "AA9 9ZZ", "", "", "", "", "", "", "", "", apiMessage(s, "AA9 9ZZ"), "", ""},
+		{"outcode", "aa1", "", "", "", "", "", "", "", "", "AA1 is an outcode, not a full postcode: the batch answers full postcodes (ask /api/v1/outcodes/AA1 for its areas and shares)", "", ""},
+		{"ni", "BT1 1AA", "Northern Ireland", "", "", "", "", "", "", "", apiMessage(s, "BT1 1AA"), "", ""},
 	}
 	for _, msg := range []string{want[3][10], want[4][10], want[5][10], want[7][10], want[9][10]} {
 		if msg == "" {
@@ -72,7 +72,7 @@ func TestBatchRegionColumns(t *testing.T) {
 	if _, err := s.Batch(context.Background(), strings.NewReader("pcds\nAA1 1AA\n"), &out, BatchOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Split(strings.TrimSpace(out.String()), "\n")[1]; got != "AA1 1AA,England,E56000901,West Alliance,E54000904,NHS South Integrated Care Board,E40000901,Middle,inside," {
+	if got := strings.Split(strings.TrimSpace(out.String()), "\n")[1]; got != "AA1 1AA,England,E56000901,West Alliance,E54000904,NHS South Integrated Care Board,E40000901,Middle,inside,,E56000901,West Alliance" {
 		t.Errorf("2023 row = %s", got)
 	}
 }

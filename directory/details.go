@@ -61,7 +61,14 @@ type AreaDetail struct {
 	Contains      []Overlap `json:"contains"`
 	Neighbours    []AreaRef `json:"neighbours"`     // areas of the same layer sharing a border, by name
 	OtherEditions []AreaRef `json:"other_editions"` // the same code in other editions, oldest first
-	Dataset       string    `json:"dataset"`
+	// Trusts are, for an alliance, the member trusts of what it became in 2024 (since_2024);
+	// for any other area, the trusts whose headquarters lie in it. Empty when organisations
+	// are not loaded.
+	Trusts []*Organisation `json:"trusts"`
+	// Councils are the districts whose postcodes lie in the area, largest first, with the
+	// share of the area's postcodes in each and of each district's postcodes in the area.
+	Councils []Council `json:"councils"`
+	Dataset  string    `json:"dataset"`
 }
 
 // layerStats are computed once per layer, on first use.
@@ -146,7 +153,15 @@ func (s *Snapshot) AreaDetail(code string, e Edition) (*AreaDetail, error) {
 		Contains:      []Overlap{},
 		Neighbours:    []AreaRef{},
 		OtherEditions: []AreaRef{},
+		Trusts:        []*Organisation{},
+		Councils:      append([]Council{}, l.Councils(code)...),
 		Dataset:       s.Checksum,
+	}
+	switch {
+	case l.Type == CancerAlliance && a.Since2024 != nil:
+		d.Trusts = append(d.Trusts, s.Members(code)...)
+	case l.Type != Country:
+		d.Trusts = append(d.Trusts, s.TrustsIn(l, code)...)
 	}
 	for _, n := range st.neighbours[i] {
 		d.Neighbours = append(d.Neighbours, refOf(l.areas[n]))

@@ -142,6 +142,7 @@ func (im *importer) districts(pcs []englandPostcode) (map[Edition]string, error)
 					e.ID, dl.typ, len(dl.conflicts), districtCheckM, strings.Join(dl.conflicts[:min(10, len(dl.conflicts))], ", "))
 			}
 			im.report.DistrictConflicts = append(im.report.DistrictConflicts, dl.conflicts...)
+			im.districtMaps = append(im.districtMaps, dl)
 			for _, c := range dl.conflicts {
 				delete(dl.counts, c[strings.LastIndexByte(c, ' ')+1:]) // answered by location
 			}
@@ -501,4 +502,54 @@ func districtDisplayName(s string) string {
 		s = strings.TrimSuffix(s, suffix)
 	}
 	return strings.TrimSpace(s)
+}
+
+// councils counts, for every layer of every edition, the postcodes of each district in each
+// area, each postcode where its own answer puts it (by district first, else by location): the
+// councils of an area and their shares.
+func (im *importer) councils() error {
+	stmt, err := im.tx.PrepareContext(im.ctx, `INSERT INTO area_districts (edition, type, area, district, postcodes) VALUES (?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	type key struct{ area, district string }
+	for _, e := range im.opt.Sources.Editions {
+		for _, src := range e.Layers {
+			il, err := im.indexed(src)
+			if err != nil {
+				return err
+			}
+			var dl *districtLayer
+			for _, m := range im.districtMaps {
+				if m.edition == e.ID && m.typ == src.Type {
+					dl = m
+				}
+			}
+			counts := map[key]int{}
+			for _, pc := range im.england {
+				if pc.district == "" {
+					continue
+				}
+				code, ok := "", false
+				if dl != nil {
+					code, ok = dl.exact(pc.district)
+				}
+				if !ok {
+					i := il.index.Locate(pc.p)
+					if i < 0 {
+						continue
+					}
+					code = il.codes[i]
+				}
+				counts[key{code, pc.district}]++
+			}
+			for k, n := range counts {
+				if _, err := stmt.ExecContext(im.ctx, string(e.ID), string(src.Type), k.area, k.district, n); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }

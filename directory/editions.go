@@ -65,6 +65,8 @@ type Sources struct {
 	// DistrictNames is the postcode data's code list (Code-Point's Doc/Codelist.xlsx), which
 	// names districts no lookup names; optional.
 	DistrictNames string `json:"district_names,omitempty"`
+	// Organisations names the organisation files; optional.
+	Organisations *OrganisationSources `json:"organisations,omitempty"`
 	// Attribution must be shown wherever the data is shown: the licences of every source.
 	Attribution []string      `json:"attribution"`
 	Editions    []EditionInfo `json:"editions"`

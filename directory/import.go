@@ -62,8 +62,12 @@ type ImportReport struct {
 	// DistrictConflicts lists the districts (edition, layer, code) some of whose postcodes lie
 	// more than a kilometre inside another area than the official lookup gives; a few are
 	// tolerated, and they keep answering by location.
-	DistrictConflicts []string      `json:"district_conflicts,omitempty"`
-	Duration          time.Duration `json:"duration_ns"`
+	DistrictConflicts []string `json:"district_conflicts,omitempty"`
+	// QualityNotes counts what the import noticed in the organisation data (alliance quality).
+	QualityNotes int `json:"quality_notes,omitempty"`
+	// Notes says what was left out and why (organisation files absent).
+	Notes    []string      `json:"notes,omitempty"`
+	Duration time.Duration `json:"duration_ns"`
 }
 
 // Import reads every layer of every edition, the countries and (unless skipped) the postcodes
@@ -172,6 +176,15 @@ func Import(ctx context.Context, opt ImportOptions) (rep *ImportReport, err erro
 		sums = append(sums, l.File+" "+l.SHA256)
 	}
 	var caveats map[Edition]string
+	orgs := opt.Sources.Organisations
+	if orgs != nil && !opt.SkipPostcodes {
+		if im.wantPostcodes, err = organisationPostcodes(opt.DataDir, orgs); errors.Is(err, os.ErrNotExist) {
+			rep.Notes = append(rep.Notes, "organisations not loaded: "+err.Error())
+			orgs = nil
+		} else if err != nil {
+			return nil, err
+		}
+	}
 	if !opt.SkipPostcodes {
 		n, located, sum, err := im.postcodes()
 		if err != nil {
@@ -184,6 +197,15 @@ func Import(ctx context.Context, opt ImportOptions) (rep *ImportReport, err erro
 		}
 		if err := im.writeDistricts(); err != nil {
 			return nil, err
+		}
+		if err := im.councils(); err != nil {
+			return nil, err
+		}
+		if orgs != nil {
+			if err := im.importOrganisations(orgs, im.pcLoc); err != nil {
+				return nil, err
+			}
+			rep.QualityNotes = len(im.quality)
 		}
 		sums = append(sums, im.lookupSums...)
 	}
@@ -258,6 +280,12 @@ type importer struct {
 	districtNames map[string]string // district code → name, from the lookups
 	codeList      *data.CodeList    // the postcode data's names of districts; nil when not given
 	lookupSums    []string          // "file sha256" of each lookup read, for the dataset checksum
+	districtMaps  []*districtLayer  // what districts.go learnt, for the councils of each area
+
+	// For organisations (organisations.go).
+	wantPostcodes map[string]bool        // the postcodes of trusts and sites
+	pcLoc         map[string]postcodeLoc // their locations
+	quality       []QualityNote
 }
 
 type sourceLayer struct {
@@ -345,6 +373,12 @@ func (im *importer) postcodes() (n, located int, checksum string, err error) {
 	}
 	blocks := map[string]*postcodeBlockWriter{}
 	err = data.ReadCodePointDir(dir, func(cp data.CodePoint) error {
+		if cp.HasLocation && im.wantPostcodes[cp.Postcode] {
+			if im.pcLoc == nil {
+				im.pcLoc = map[string]postcodeLoc{}
+			}
+			im.pcLoc[cp.Postcode] = postcodeLoc{lat: cp.Lat, lon: cp.Lon}
+		}
 		if cp.HasLocation {
 			located++
 			if cp.Country == englandCode {

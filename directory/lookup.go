@@ -62,7 +62,25 @@ type Answer struct {
 	// Statement explains, in plain words, an answer without NHS England areas.
 	Statement string  `json:"statement,omitempty"`
 	Areas     []Match `json:"areas"`
-	Dataset   string  `json:"dataset"`
+	// Hospitals, on request, are the hospital sites nearest the place among those of the
+	// member trusts of what its alliance became in 2024 (AddHospitals).
+	Hospitals []Hospital `json:"hospitals,omitempty"`
+	Dataset   string     `json:"dataset"`
+}
+
+// AddHospitals adds the n hospital sites nearest the answer's place among those of its
+// alliance's member trusts; none when the answer has no place or no alliance with a known
+// successor, or organisations are not loaded.
+func (s *Snapshot) AddHospitals(a *Answer, n int) {
+	if a == nil || a.Lat == nil || a.Lon == nil {
+		return
+	}
+	for _, m := range a.Areas {
+		if m.Type == CancerAlliance {
+			a.Hospitals = s.NearestHospitals(orb.Point{*a.Lon, *a.Lat}, m.Code, n)
+			return
+		}
+	}
 }
 
 // England's ONS code; the NHS England layers cover it alone.

@@ -68,3 +68,41 @@ CREATE TABLE districts (
 	code TEXT PRIMARY KEY,
 	name TEXT NOT NULL
 ) WITHOUT ROWID;
+
+-- How many postcodes of each district lie in each area (by their answers: district first,
+-- else location), per edition and layer: an area's councils and their shares.
+CREATE TABLE area_districts (
+	edition   TEXT NOT NULL,
+	type      TEXT NOT NULL,
+	area      TEXT NOT NULL,
+	district  TEXT NOT NULL,
+	postcodes INTEGER NOT NULL,
+	PRIMARY KEY (edition, type, area, district)
+) WITHOUT ROWID;
+
+-- Organisations (optional; organisations.go): the alliances since April 2024, what became of
+-- each 2021 alliance, and NHS trusts and their hospital sites as JSON documents.
+CREATE TABLE alliances_2024 (
+	code     TEXT PRIMARY KEY, -- ONS, E56…
+	name     TEXT NOT NULL,
+	ods_code TEXT NOT NULL UNIQUE
+) WITHOUT ROWID;
+
+CREATE TABLE successors (
+	cal21  TEXT PRIMARY KEY,
+	cal24  TEXT NOT NULL REFERENCES alliances_2024 (code),
+	change TEXT NOT NULL CHECK (change IN ('same', 'renamed', 'recoded', 'merged'))
+) WITHOUT ROWID;
+
+CREATE TABLE organisations (
+	ods_code TEXT PRIMARY KEY,
+	kind     TEXT NOT NULL CHECK (kind IN ('trust', 'site')),
+	data     TEXT NOT NULL -- JSON: the Organisation as the API serves it, without areas
+) WITHOUT ROWID;
+
+-- What the import noticed in the organisation data, and what it did about it.
+CREATE TABLE quality (
+	kind    TEXT NOT NULL,
+	code    TEXT NOT NULL,
+	message TEXT NOT NULL
+);

@@ -5,9 +5,11 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/url"
 	"os"
 	"runtime"
+	"sort"
 	"sync"
 
 	"github.com/nhs-geo/alliance/geo"
@@ -37,6 +39,8 @@ type Layer struct {
 	stats    *layerStats
 	// byDistrict is the area each district lies wholly in, by the official lookup (districts.go).
 	byDistrict map[string]int
+	// councils are each area's districts with their shares, largest first.
+	councils map[string][]Council
 }
 
 // Area returns the area with code, if the layer has it.
@@ -67,6 +71,10 @@ type Snapshot struct {
 	Attribution []string
 	// districtNames names the districts the postcodes give.
 	districtNames map[string]string
+	// orgs are the organisations (nil when the import had none); quality what the import
+	// noticed in them.
+	orgs    *organisations
+	quality []QualityNote
 	opts          Options
 	layers        map[layerKey]*Layer
 	countries     *Layer
@@ -110,6 +118,16 @@ func Open(ctx context.Context, path string, opts Options) (*Snapshot, error) {
 	if err := s.readDistricts(ctx, db); err != nil {
 		return nil, err
 	}
+	if err := s.readCouncils(ctx, db); err != nil {
+		return nil, err
+	}
+	if err := s.readOrganisations(ctx, db); err != nil {
+		return nil, err
+	}
+	if err := s.readQuality(ctx, db); err != nil {
+		return nil, err
+	}
+	s.attachSuccessors()
 	// Index the layers while the postcodes load: the two are independent.
 	indexed := make(chan error, 1)
 	go func() { indexed <- s.buildIndexes() }()
@@ -319,6 +337,78 @@ func (s *Snapshot) readDistricts(ctx context.Context, db *sql.DB) error {
 		l.byDistrict[district] = i
 	}
 	return drows.Err()
+}
+
+// readCouncils reads each area's districts and computes their shares.
+func (s *Snapshot) readCouncils(ctx context.Context, db *sql.DB) error {
+	rows, err := db.QueryContext(ctx, `SELECT edition, type, area, district, postcodes FROM area_districts`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	type key struct {
+		l    *Layer
+		code string
+	}
+	areaTotal, districtTotal := map[key]int{}, map[key]int{}
+	for rows.Next() {
+		var ed Edition
+		var t AreaType
+		var c Council
+		var area string
+		if err := rows.Scan(&ed, &t, &area, &c.Code, &c.Postcodes); err != nil {
+			return err
+		}
+		l := s.layers[layerKey{ed, t}]
+		if l == nil {
+			continue
+		}
+		if l.councils == nil {
+			l.councils = map[string][]Council{}
+		}
+		c.Name = s.districtNames[c.Code]
+		l.councils[area] = append(l.councils[area], c)
+		areaTotal[key{l, area}] += c.Postcodes
+		districtTotal[key{l, c.Code}] += c.Postcodes
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, l := range s.layers {
+		for area, list := range l.councils {
+			for i := range list {
+				c := &list[i]
+				c.AreaShare = math.Round(float64(c.Postcodes)/float64(areaTotal[key{l, area}])*1e4) / 1e4
+				c.DistrictShare = math.Round(float64(c.Postcodes)/float64(districtTotal[key{l, c.Code}])*1e4) / 1e4
+			}
+			sort.Slice(list, func(i, j int) bool {
+				if list[i].Postcodes != list[j].Postcodes {
+					return list[i].Postcodes > list[j].Postcodes
+				}
+				return list[i].Code < list[j].Code
+			})
+		}
+	}
+	return nil
+}
+
+// Councils lists the districts whose postcodes lie in an area of l, largest share first.
+func (l *Layer) Councils(code string) []Council { return l.councils[code] }
+
+func (s *Snapshot) readQuality(ctx context.Context, db *sql.DB) error {
+	rows, err := db.QueryContext(ctx, `SELECT kind, code, message FROM quality ORDER BY kind, code`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n QualityNote
+		if err := rows.Scan(&n.Kind, &n.Code, &n.Message); err != nil {
+			return err
+		}
+		s.quality = append(s.quality, n)
+	}
+	return rows.Err()
 }
 
 func (s *Snapshot) readPostcodes(ctx context.Context, db *sql.DB) error {

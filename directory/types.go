@@ -45,7 +45,9 @@ type Area struct {
 	Edition Edition           `json:"edition,omitempty"`
 	ODSCode string            `json:"ods_code,omitempty"`
 	Parents map[string]string `json:"source_codes,omitempty"` // other areas' codes the source file gives: {"stp": "E54000009"}
-	Bound   orb.Bound         `json:"-"`
+	// Since2024, for a 2021 alliance (as in editions 2021 and 2023), is what it became in April 2024.
+	Since2024 *Successor `json:"since_2024,omitempty"`
+	Bound     orb.Bound  `json:"-"`
 }
 
 // Error kinds. Every error the package returns to a caller wraps one of them, so that the web

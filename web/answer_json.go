@@ -97,9 +97,51 @@ func appendAnswerFields(b []byte, a *directory.Answer) ([]byte, error) {
 		}
 		b = append(b, ']')
 	}
+	if len(a.Hospitals) > 0 {
+		b = append(b, `,"hospitals":[`...)
+		for i := range a.Hospitals {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendHospital(b, &a.Hospitals[i], &err)
+		}
+		b = append(b, ']')
+	}
 	b = append(b, `,"dataset":`...)
 	b = appendString(b, a.Dataset)
 	return b, err
+}
+
+func appendHospital(b []byte, h *directory.Hospital, err *error) []byte {
+	b = append(b, `{"ods_code":`...)
+	b = appendString(b, h.ODSCode)
+	b = append(b, `,"name":`...)
+	b = appendString(b, h.Name)
+	b = append(b, `,"trust":{"ods_code":`...)
+	b = appendString(b, h.Trust.ODSCode)
+	b = append(b, `,"name":`...)
+	b = appendString(b, h.Trust.Name)
+	b = append(b, `,"kind":`...)
+	b = appendString(b, h.Trust.Kind)
+	b = append(b, `},"distance_m":`...)
+	b = appendFloat(b, h.DistanceM, err)
+	if h.Phone != "" {
+		b = append(b, `,"phone":`...)
+		b = appendString(b, h.Phone)
+	}
+	if h.Website != "" {
+		b = append(b, `,"website":`...)
+		b = appendString(b, h.Website)
+	}
+	if h.Postcode != "" {
+		b = append(b, `,"postcode":`...)
+		b = appendString(b, h.Postcode)
+	}
+	b = append(b, `,"lat":`...)
+	b = appendFloat(b, h.Lat, err)
+	b = append(b, `,"lon":`...)
+	b = appendFloat(b, h.Lon, err)
+	return append(b, '}')
 }
 
 func appendMatch(b []byte, m *directory.Match, err *error) []byte {
@@ -165,6 +207,17 @@ func appendAreaFields(b []byte, a *directory.Area) []byte {
 			b = append(b, ':')
 			b = appendString(b, a.Parents[k])
 		}
+		b = append(b, '}')
+	}
+	if succ := a.Since2024; succ != nil {
+		b = append(b, `,"since_2024":{"code":`...)
+		b = appendString(b, succ.Code)
+		b = append(b, `,"name":`...)
+		b = appendString(b, succ.Name)
+		b = append(b, `,"ods_code":`...)
+		b = appendString(b, succ.ODSCode)
+		b = append(b, `,"change":`...)
+		b = appendString(b, succ.Change)
 		b = append(b, '}')
 	}
 	return b

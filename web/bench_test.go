@@ -135,6 +135,17 @@ func BenchmarkHandlerLookup(b *testing.B) {
 	benchGET(b, s, paths)
 }
 
+// BenchmarkHandlerLookupHospitals is BenchmarkHandlerLookup with the three nearest hospitals
+// of the alliance's member trusts (?include=hospitals).
+func BenchmarkHandlerLookupHospitals(b *testing.B) {
+	s := benchServer(b)
+	var paths []string
+	for _, p := range benchRealData(b).points[:10000] {
+		paths = append(paths, "/api/v1/lookup?lat="+p[0]+"&lon="+p[1]+"&include=hospitals")
+	}
+	benchGET(b, s, paths)
+}
+
 // BenchmarkHandlerPostcode answers GET /api/v1/postcodes/{pc} for real postcodes.
 func BenchmarkHandlerPostcode(b *testing.B) {
 	s := benchServer(b)

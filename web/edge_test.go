@@ -458,6 +458,8 @@ var getRouteSamples = map[string]string{
 	"/api/v1/areas":                    "/api/v1/areas?type=icb",
 	"/api/v1/areas/{code}":             "/api/v1/areas/E56000901",
 	"/api/v1/areas/{code}/geometry":    "/api/v1/areas/E56000901/geometry?simplify=1000",
+	"/api/v1/organisations":            "/api/v1/organisations?alliance=N01&type=trust",
+	"/api/v1/organisations/{ods}":      "/api/v1/organisations/RAA",
 	"/api/v1/layers/{file}":            "/api/v1/layers/icb.geojson?simplify=1000",
 	"/alliances/{code} (encoded)":      "/alliances/%45%35%36%30%30%30%39%30%31",
 	"/footprints/{code} (encoded)":     "/footprints/%45%35%34%30%30%30%39%30%33",

@@ -39,10 +39,18 @@ func (s *Server) handleLookup(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"lat": lat, "lon": lon, "editions": answers, "dataset": snap.Checksum})
 		return
 	}
+	hospitals, err := hospitalsParam(q)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	ans, err := snap.LookupPoint(p, ed)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
+	}
+	if hospitals > 0 {
+		snap.AddHospitals(ans, hospitals)
 	}
 	writeJSON(w, http.StatusOK, ans)
 }

@@ -103,3 +103,41 @@ func validQuery(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// hospitalsParam reads ?include=hospitals[&hospitals=N]: how many nearest hospitals to add to
+// an answer (0: none asked for; 3 by default, at most directory.MaxHospitals).
+func hospitalsParam(q url.Values) (int, error) {
+	include, err := optionalValue(q, "include")
+	if err != nil {
+		return 0, err
+	}
+	n, err := optionalValue(q, "hospitals")
+	if err != nil {
+		return 0, err
+	}
+	switch include {
+	case "":
+		if n != "" {
+			return 0, errBadRequest("invalid_parameter", "parameter \"hospitals\" needs include=hospitals")
+		}
+		return 0, nil
+	case "hospitals":
+	default:
+		return 0, errBadRequest("invalid_parameter", fmt.Sprintf("include=%q: the only thing to include is hospitals", clipValue(include)))
+	}
+	if n == "" {
+		return 3, nil
+	}
+	v, err := strconv.Atoi(n)
+	if err != nil || v < 1 || v > directory.MaxHospitals {
+		return 0, errBadRequest("invalid_parameter", fmt.Sprintf("hospitals=%q: a whole number from 1 to %d", clipValue(n), directory.MaxHospitals))
+	}
+	return v, nil
+}
+
+func clipValue(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}

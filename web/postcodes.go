@@ -21,10 +21,19 @@ func (s *Server) handlePostcode(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	res, err := snapshotFrom(r).LookupPostcode(chi.URLParam(r, "postcode"), ed)
+	hospitals, err := hospitalsParam(r.URL.Query())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
+	}
+	snap := snapshotFrom(r)
+	res, err := snap.LookupPostcode(chi.URLParam(r, "postcode"), ed)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if hospitals > 0 && res.Full != nil {
+		snap.AddHospitals(res.Full.Answer, hospitals)
 	}
 	writeJSON(w, http.StatusOK, res.Value())
 }

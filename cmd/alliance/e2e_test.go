@@ -308,6 +308,7 @@ func TestCLI(t *testing.T) {
 		{"missing database", []string{"lookup", "--db", db + ".missing", "--lat", "53.38", "--lon", "-1.47"}, 1, "", "alliance import", ""},
 		{"help lists environment", []string{"serve", "-h"}, 2, "", "ALLIANCE_ADDR", ""},
 		{"version", []string{"version"}, 0, "alliance", "", ""},
+		{"quality report", []string{"quality", "--db", db}, 0, "lie in the alliance they are members of", "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -340,12 +341,12 @@ func TestBatchCLI(t *testing.T) {
 		t.Fatalf("%d lines out, want 7:\n%s", len(lines), out)
 	}
 	want := []string{
-		"id,Postcode,note,country,cancer_alliance_code,cancer_alliance_name,footprint_code,footprint_name,nhs_region_code,nhs_region_name,match,error",
-		"1,S1 2HE,a,England,E56000025,South Yorkshire and Bassetlaw,E54000009,South Yorkshire and Bassetlaw,,,district,",
+		"id,Postcode,note,country,cancer_alliance_code,cancer_alliance_name,footprint_code,footprint_name,nhs_region_code,nhs_region_name,match,error,cancer_alliance_2024_code,cancer_alliance_2024_name",
+		"1,S1 2HE,a,England,E56000025,South Yorkshire and Bassetlaw,E54000009,South Yorkshire and Bassetlaw,,,district,,E56000025,South Yorkshire and Bassetlaw",
 		// The error column says what the API says (TestPostcodePathsAgree* hold them to it).
-		`2,not a postcode,b,,,,,,,,,"""not a postcode"" is not a UK postcode: NOTAPOSTCODE is not a postcode: expected an outward code and an inward code like 1AA"`,
-		"3,cf10 1aa,c,Wales,,,,,,,,This place is in Wales. Cancer Alliances and Integrated Care Systems cover England only; health services in Wales are run by NHS Wales.",
-		`4,,d,,,,,,,,,""""" is not a UK postcode: empty"`,
+		`2,not a postcode,b,,,,,,,,,"""not a postcode"" is not a UK postcode: NOTAPOSTCODE is not a postcode: expected an outward code and an inward code like 1AA",,`,
+		"3,cf10 1aa,c,Wales,,,,,,,,This place is in Wales. Cancer Alliances and Integrated Care Systems cover England only; health services in Wales are run by NHS Wales.,,",
+		`4,,d,,,,,,,,,""""" is not a UK postcode: empty",,`,
 	}
 	for i, w := range want {
 		if lines[i] != w {

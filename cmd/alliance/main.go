@@ -5,6 +5,7 @@
 //	alliance serve    serve the API and the map page
 //	alliance lookup   answer one point or postcode, as JSON
 //	alliance batch    add alliance and footprint columns to a CSV of postcodes
+//	alliance quality  write the data-quality report of the organisation data
 //	alliance version  print the version
 package main
 
@@ -50,6 +51,7 @@ Usage:
   alliance serve   [flags]   serve the JSON API and the map page
   alliance lookup  [flags]   look up --lat/--lon or --postcode and print JSON
   alliance batch   [flags]   add alliance and footprint columns to a CSV of postcodes
+  alliance quality [flags]   write the data-quality report of the organisation data (Markdown)
   alliance version           print the version
 
 Run 'alliance COMMAND -h' for the flags of a command.
@@ -70,6 +72,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runLookup(ctx, args[1:], env, stdin, stdout, stderr)
 	case "batch":
 		return runBatch(ctx, args[1:], env, stdin, stdout, stderr)
+	case "quality":
+		return runQuality(ctx, args[1:], env, stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "alliance", version)
 		return nil

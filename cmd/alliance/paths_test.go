@@ -26,6 +26,7 @@ import (
 // point gives them (all but the batch).
 type outcome struct {
 	country, alliance, footprint, region, match, message string
+	since2024                                            string // the alliance's 2024 successor
 	full                                                 string
 }
 
@@ -51,6 +52,9 @@ func answerOutcome(body map[string]any) outcome {
 		switch typ {
 		case "cancer-alliance":
 			o.alliance, o.match = code, match
+			if succ, ok := m["since_2024"].(map[string]any); ok {
+				o.since2024, _ = succ["code"].(string)
+			}
 		case "stp", "icb":
 			o.footprint = code
 		case "nhs-region":
@@ -156,7 +160,7 @@ func postcodePaths(t *testing.T, bin, db string, edition string, pcs []string) {
 	}
 	var batch []outcome
 	for _, r := range rows[1:] {
-		o := outcome{country: r[2], alliance: r[3], footprint: r[5], region: r[7], match: r[9], message: r[10]}
+		o := outcome{country: r[2], alliance: r[3], footprint: r[5], region: r[7], match: r[9], message: r[10], since2024: r[11]}
 		batch = append(batch, o)
 	}
 
