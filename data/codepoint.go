@@ -21,6 +21,7 @@ type CodePoint struct {
 	Easting, Northing int    // British National Grid metres (0 when there are no coordinates)
 	Country           string // E92000001, W92000004, S92000003
 	District          string // Admin_district_code
+	Ward              string // Admin_ward_code
 	HasLocation       bool   // false for quality 90 (and for a 0,0 grid reference)
 	Lon, Lat          float64
 }
@@ -349,6 +350,7 @@ func (p *cpParser) parse(line []byte, pcs []byte) (CodePoint, []byte, error) {
 	}
 	row.Country = p.str(p.fields[cpCountry])
 	row.District = p.str(p.fields[cpDistrict])
+	row.Ward = p.str(p.fields[cpWard])
 	if row.Quality != QualityNoCoordinates && (row.Easting != 0 || row.Northing != 0) {
 		row.HasLocation = true
 		row.Lon, row.Lat = OSGBToWGS84(float64(row.Easting), float64(row.Northing))

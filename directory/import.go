@@ -150,7 +150,7 @@ func Import(ctx context.Context, opt ImportOptions) (rep *ImportReport, err erro
 
 	rep = &ImportReport{DBPath: opt.DBPath}
 	im := importer{ctx: ctx, tx: tx, opt: opt, report: rep, files: map[string]*sourceLayer{},
-		indexes: map[string]*indexedLayer{}, districtNames: map[string]string{}}
+		indexes: map[string]*indexedLayer{}, districtNames: map[string]string{}, wards: map[string]*wardStats{}}
 	layers := []struct {
 		ed  Edition
 		src LayerSource
@@ -199,6 +199,9 @@ func Import(ctx context.Context, opt ImportOptions) (rep *ImportReport, err erro
 			return nil, err
 		}
 		if err := im.councils(); err != nil {
+			return nil, err
+		}
+		if err := im.writePlaces(); err != nil {
 			return nil, err
 		}
 		if orgs != nil {
@@ -286,6 +289,7 @@ type importer struct {
 	wantPostcodes map[string]bool        // the postcodes of trusts and sites
 	pcLoc         map[string]postcodeLoc // their locations
 	quality       []QualityNote
+	wards         map[string]*wardStats // for places (search.go)
 }
 
 type sourceLayer struct {
@@ -380,6 +384,7 @@ func (im *importer) postcodes() (n, located int, checksum string, err error) {
 			im.pcLoc[cp.Postcode] = postcodeLoc{lat: cp.Lat, lon: cp.Lon}
 		}
 		if cp.HasLocation {
+			im.countWard(cp.Ward, cp.District, cp.Lat, cp.Lon)
 			located++
 			if cp.Country == englandCode {
 				im.england = append(im.england, englandPostcode{p: orb.Point{cp.Lon, cp.Lat}, district: cp.District})

@@ -106,3 +106,13 @@ CREATE TABLE quality (
 	code    TEXT NOT NULL,
 	message TEXT NOT NULL
 );
+
+-- Places to search for: the wards the postcodes name, at the centre of their postcodes.
+CREATE TABLE places (
+	code      TEXT PRIMARY KEY, -- GSS ward code
+	name      TEXT NOT NULL,    -- without the code list's kind suffix ("Ward", "ED")
+	district  TEXT NOT NULL,    -- the district most of its postcodes are in
+	lat       REAL NOT NULL,
+	lon       REAL NOT NULL,
+	postcodes INTEGER NOT NULL
+) WITHOUT ROWID;

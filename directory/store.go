@@ -73,12 +73,14 @@ type Snapshot struct {
 	districtNames map[string]string
 	// orgs are the organisations (nil when the import had none); quality what the import
 	// noticed in them.
-	orgs    *organisations
-	quality []QualityNote
-	opts          Options
-	layers        map[layerKey]*Layer
-	countries     *Layer
-	postcodes     *PostcodeTable
+	orgs      *organisations
+	quality   []QualityNote
+	places    []place
+	search    *searchIndex
+	opts      Options
+	layers    map[layerKey]*Layer
+	countries *Layer
+	postcodes *PostcodeTable
 
 	// Computed on first use, never at start-up.
 	overlapMu  sync.Mutex
@@ -127,7 +129,11 @@ func Open(ctx context.Context, path string, opts Options) (*Snapshot, error) {
 	if err := s.readQuality(ctx, db); err != nil {
 		return nil, err
 	}
+	if err := s.readPlaces(ctx, db); err != nil {
+		return nil, err
+	}
 	s.attachSuccessors()
+	s.buildSearch()
 	// Index the layers while the postcodes load: the two are independent.
 	indexed := make(chan error, 1)
 	go func() { indexed <- s.buildIndexes() }()

@@ -15,6 +15,9 @@ func (s *Server) directoryAPIRoutes(r chi.Router) {
 	r.Get("/areas/{code}", s.handleArea)
 	r.Get("/areas/{code}/geometry", s.handleAreaGeometry)
 	r.Get("/layers/{file}", s.handleLayer)
+	r.Get("/organisations", s.handleOrganisations)
+	r.Get("/organisations/{ods}", s.handleOrganisation)
+	r.Get("/search", s.handleSearch)
 }
 
 type layerInfo struct {
