@@ -1,6 +1,10 @@
 package directory
 
 import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	"errors"
@@ -209,5 +213,41 @@ func TestPostcodeByDistrict(t *testing.T) {
 		if !strings.Contains(last, "test lookup") || !strings.Contains(last, "E08000099 recoded from E08000002") {
 			t.Errorf("edition %s caveat %q does not name its lookup", e.ID, last)
 		}
+	}
+}
+
+// TestDistrictConflictReported: a lookup that puts a district in an area its postcodes lie
+// far from (more than a kilometre inside another) is reported by the import, and that district
+// is answered by location, not by the lookup.
+func TestDistrictConflictReported(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("testdata/data")); err != nil {
+		t.Fatal(err)
+	}
+	// District Two (E08000002) said to lie in West, though its postcodes lie deep in East.
+	lookup := "LSOA11CD,LSOA11NM,CAL21CD,STP21CD,LAD21CD,LAD21NM\n" +
+		"E01000001,One 001A,E56000901,E54000902,E08000001,One\n" +
+		"E01000003,Two 001A,E56000901,E54000902,E08000002,Two\n"
+	if err := os.WriteFile(filepath.Join(dir, "lookups", "lsoa-test-2021.csv"), []byte(lookup), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "a.db")
+	rep, err := Import(context.Background(), fixtureOptions(t, dir, db))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(rep.DistrictConflicts, "2021 cancer-alliance E08000002") {
+		t.Errorf("conflicts = %v, want 2021 cancer-alliance E08000002", rep.DistrictConflicts)
+	}
+	s, err := Open(context.Background(), db, DefaultOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.LookupPostcode("AA1 1AB", "2021")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codes(res.Full.Answer)[CancerAlliance]; got != "E56000902/inside" {
+		t.Errorf("AA1 1AB = %s, want East by location", got)
 	}
 }
