@@ -30,6 +30,15 @@ func (s *Server) handleLookup(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	hospitals, err := hospitalsParam(q)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if ed == "all" && hospitals > 0 {
+		s.writeError(w, r, errBadRequest("invalid_parameter", "include=hospitals is not available with edition=all: ask one edition"))
+		return
+	}
 	if ed == "all" {
 		answers, err := snap.LookupAll(p)
 		if err != nil {
@@ -37,11 +46,6 @@ func (s *Server) handleLookup(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"lat": lat, "lon": lon, "editions": answers, "dataset": snap.Checksum})
-		return
-	}
-	hospitals, err := hospitalsParam(q)
-	if err != nil {
-		s.writeError(w, r, err)
 		return
 	}
 	ans, err := snap.LookupPoint(p, ed)

@@ -75,7 +75,7 @@ func TestIncludeHospitals(t *testing.T) {
 	if strings.Contains(w.Body.String(), "hospitals") {
 		t.Error("hospitals without include")
 	}
-	for _, q := range []string{"include=hospital", "hospitals=3", "include=hospitals&hospitals=0", "include=hospitals&hospitals=21", "include=hospitals&hospitals=x"} {
+	for _, q := range []string{"include=hospital", "hospitals=3", "include=hospitals&edition=all", "include=bogus&edition=all", "include=hospitals&hospitals=0", "include=hospitals&hospitals=21", "include=hospitals&hospitals=x"} {
 		w := serve(h, httptest.NewRequest(http.MethodGet, "/api/v1/lookup?lat=52.5&lon=-1.5&"+q, nil))
 		if w.Code != 400 || !strings.Contains(w.Body.String(), "invalid_parameter") {
 			t.Errorf("%s: %d %s", q, w.Code, w.Body)
