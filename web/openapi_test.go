@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -125,7 +126,7 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 	for _, r := range []string{"GET /healthz", "GET /readyz", "GET /metrics", "GET /api/v1/lookup", "POST /api/v1/postcodes",
 		"GET /api/v1/postcodes/{postcode}", "GET /api/v1/outcodes/{outcode}", "GET /api/v1/sectors/{sector}", "GET /api/v1/editions",
 		"GET /api/v1/areas", "GET /api/v1/areas/{code}", "GET /api/v1/areas/{code}/geometry", "GET /api/v1/layers/{file}",
-		"GET /api/openapi.json", "GET /api/docs"} {
+		"GET /api/openapi.json", "GET /api/docs", "GET /api/v1/organisations", "GET /api/v1/organisations/{ods}", "GET /organisations/{ods}", "GET /organisations", "GET /api/v1/search"} {
 		if !served[r] {
 			t.Errorf("the walk did not find %s: is the normalisation right?", r)
 		}
@@ -322,6 +323,7 @@ func TestOpenAPIResponses(t *testing.T) {
 		"no data":    New(staticSource{nil}, Config{Logger: fixtureServer(t, Config{}).log}),
 		"limited":    fixtureServer(t, Config{RateLimit: 0.001, RateBurst: 1}),
 		"small body": fixtureServer(t, Config{MaxBodyBytes: 64}),
+		"no orgs":    noOrganisationsServer(t),
 	}
 	many := `{"postcodes":[` + strings.Repeat(`"AA1 1AA",`, 1000) + `"AA1 1AB"]}`
 	longURL := "/api/v1/lookup?lat=52.5&lon=-1.5&x=" + strings.Repeat("a", MaxURLBytes)
@@ -358,6 +360,13 @@ func TestOpenAPIResponses(t *testing.T) {
 		{"", "GET", "/api/v1/lookup?lon=-1.5", "", nil, 400, true, ""},
 		{"", "GET", "/api/v1/lookup?lat=52.5;lon=-1.5", "", nil, 400, true, ""},
 		{"", "GET", "/api/v1/lookup?lat=52.5&lon=-1.5", "", header{"If-None-Match": "*"}, 304, false, ""},
+		{"", "GET", "/api/v1/lookup?lat=52.5&lon=-1.5&include=hospitals", "", nil, 200, false, ""},
+		{"", "GET", "/api/v1/lookup?lat=52.5&lon=-0.3&include=hospitals&hospitals=1&edition=2021", "", nil, 200, false, ""},
+		{"", "GET", "/api/v1/lookup?lat=53&lon=-3&include=hospitals", "", nil, 200, false, ""},
+		{"no orgs", "GET", "/api/v1/lookup?lat=52.5&lon=-1.5&include=hospitals", "", nil, 200, false, ""},
+		{"", "GET", "/api/v1/lookup?lat=52.5&lon=-1.5&hospitals=2", "", nil, 400, false, ""},
+		{"", "GET", "/api/v1/lookup?lat=52.5&lon=-1.5&include=hospitals&hospitals=21", "", nil, 400, true, ""},
+		{"", "GET", "/api/v1/lookup?lat=52.5&lon=-1.5&include=everything", "", nil, 400, true, ""},
 		{"", "GET", "/api/v1/lookup?lat=52.5&lon=-1.5", "", header{"Accept": "text/html"}, 406, false, ""},
 		{"", "DELETE", "/api/v1/lookup?lat=52.5&lon=-1.5", "", nil, 405, false, "GET"},
 		{"limited", "GET", "/api/v1/lookup?lat=52.5&lon=-1.5", "", nil, 429, false, ""},
@@ -373,6 +382,12 @@ func TestOpenAPIResponses(t *testing.T) {
 		{"", "GET", "/api/v1/postcodes/nonsense", "", nil, 400, false, ""},
 		{"", "GET", "/api/v1/postcodes/AA99ZZ", "", nil, 404, false, ""},
 		{"", "GET", "/api/v1/postcodes/AA11AA", "", header{"If-None-Match": "*"}, 304, false, ""},
+		{"", "GET", "/api/v1/postcodes/AA11AA?include=hospitals&hospitals=5", "", nil, 200, false, ""},
+		{"", "GET", "/api/v1/postcodes/AA11AB?include=hospitals", "", nil, 200, false, ""},
+		{"", "GET", "/api/v1/postcodes/AA1?include=hospitals", "", nil, 200, false, ""},
+		{"", "GET", "/api/v1/postcodes/CF11AA?include=hospitals", "", nil, 200, false, ""},
+		{"", "GET", "/api/v1/postcodes/AA11AA?hospitals=5", "", nil, 400, false, ""},
+		{"", "GET", "/api/v1/postcodes/AA11AA?include=hospitals&hospitals=0", "", nil, 400, true, ""},
 		{"", "GET", "/api/v1/postcodes/%41%41%31%20%31%41%41", "", nil, 200, false, ""},
 		{"", "POST", "/api/v1/postcodes", `{"postcodes":["AA1 1AA","bad","AA1","AA1 1","CF1 1AA","BT1 1AA","ZZ9 9ZZ"]}`, nil, 200, false, ""},
 		{"", "POST", "/api/v1/postcodes?edition=2021", `{"postcodes":[]}`, nil, 200, false, ""},
@@ -417,6 +432,39 @@ func TestOpenAPIResponses(t *testing.T) {
 		{"", "GET", "/api/v1/layers/stp.geojson", "", nil, 404, false, ""},
 		{"", "GET", "/api/v1/layers/icb", "", nil, 404, true, ""},
 		{"", "GET", "/api/v1/layers/icb.geojson", "", header{"If-None-Match": "*"}, 304, false, ""},
+		{"no orgs", "GET", "/api/v1/areas/E56000901", "", nil, 200, false, ""},
+		{"", "GET", "/api/v1/areas/E54000904", "", nil, 200, false, ""},
+		// organisations
+		{"", "GET", "/api/v1/organisations", "", nil, 200, false, ""},
+		{"", "GET", "/api/v1/organisations?type=trust", "", nil, 200, false, ""},
+		{"", "GET", "/api/v1/organisations?alliance=E56000902&type=site", "", nil, 200, false, ""},
+		{"", "GET", "/api/v1/organisations?alliance=N01", "", nil, 200, false, ""},
+		{"", "GET", "/api/v1/organisations?alliance=E56000952", "", header{"If-None-Match": "*"}, 304, false, ""},
+		{"", "GET", "/api/v1/organisations?alliance=E56000999", "", nil, 404, false, ""},
+		{"", "GET", "/api/v1/organisations?type=hospital", "", nil, 400, true, ""},
+		{"", "GET", "/api/v1/organisations?type=site&type=trust", "", nil, 400, false, ""},
+		{"no orgs", "GET", "/api/v1/organisations", "", nil, 404, false, ""},
+		{"", "GET", "/api/v1/organisations/RAA", "", nil, 200, false, ""},
+		{"", "GET", "/api/v1/organisations/raa01", "", nil, 200, false, ""},
+		{"", "GET", "/api/v1/organisations/RBB", "", nil, 200, false, ""},
+		{"", "GET", "/api/v1/organisations/RBB01", "", nil, 200, false, ""},
+		{"", "GET", "/api/v1/organisations/RCC", "", nil, 200, false, ""},
+		{"", "GET", "/api/v1/organisations/RZZ", "", nil, 200, false, ""},
+		{"", "GET", "/api/v1/organisations/RAA", "", header{"If-None-Match": "*"}, 304, false, ""},
+		{"", "GET", "/api/v1/organisations/RXX99", "", nil, 404, false, ""},
+		{"", "GET", "/api/v1/organisations/R", "", nil, 400, true, ""},
+		{"", "GET", "/api/v1/organisations/RAA", "", header{"Accept": "text/html"}, 406, false, ""},
+		{"", "POST", "/api/v1/organisations/RAA", "", nil, 405, false, "GET"},
+		{"no orgs", "GET", "/api/v1/organisations/RAA", "", nil, 404, false, ""},
+		{"no data", "GET", "/api/v1/organisations/RAA", "", nil, 503, false, ""},
+		// search
+		{"", "GET", "/api/v1/search?q=west+general", "", nil, 200, false, ""},
+		{"", "GET", "/api/v1/search?q=AA1+1AA&limit=3", "", nil, 200, false, ""},
+		{"", "GET", "/api/v1/search?q=nothing+like+it", "", nil, 200, false, ""},
+		{"", "GET", "/api/v1/search?q=west", "", header{"If-None-Match": "*"}, 304, false, ""},
+		{"", "GET", "/api/v1/search", "", nil, 400, true, ""},
+		{"", "GET", "/api/v1/search?q=a&limit=51", "", nil, 400, true, ""},
+		{"", "GET", "/api/v1/search?q=" + strings.Repeat("a", 201), "", nil, 400, true, ""},
 		// documentation
 		{"", "GET", "/api/openapi.json", "", nil, 200, false, ""},
 		{"", "GET", "/api/docs", "", nil, 200, false, ""},
@@ -434,10 +482,32 @@ func TestOpenAPIResponses(t *testing.T) {
 		{"", "GET", "/footprints/E54000903", "", nil, 200, false, ""},
 		{"", "GET", "/alliances/E00000000", "", nil, 404, false, ""},
 		{"", "GET", "/footprints/E56000901", "", nil, 404, false, ""},
+		{"", "GET", "/organisations/RAA", "", nil, 200, false, ""},
+		{"", "GET", "/organisations/rbb01", "", nil, 200, false, ""},
+		{"", "GET", "/organisations/RXX99", "", nil, 404, false, ""},
+		{"", "GET", "/organisations/R", "", nil, 400, true, ""},
+		{"no orgs", "GET", "/organisations/RAA", "", nil, 404, false, ""},
+		{"", "GET", "/organisations", "", nil, 200, false, ""},
+		{"", "GET", "/organisations?alliance=N01", "", nil, 200, false, ""},
+		{"", "GET", "/organisations?alliance=E56000999", "", nil, 404, false, ""},
 		{"no data", "GET", "/alliances", "", nil, 503, false, ""},
 		{"", "GET", "/static/app.css", "", nil, 200, false, ""},
 		{"", "GET", "/static/nope.css", "", nil, 404, false, ""},
 		{"", "PUT", "/static/app.css", "", nil, 405, false, "GET"},
+	}
+	// What some answers must hold beyond the document's rules (its optional fields present).
+	holds := map[string][]string{
+		"GET /api/v1/lookup?lat=52.5&lon=-1.5&include=hospitals":                          {`"hospitals":[{"ods_code":"RAA01"`, `"since_2024":{"code":"E56000901","name":"West Alliance","ods_code":"N01","change":"same"}`},
+		"GET /api/v1/lookup?lat=52.5&lon=-0.3&include=hospitals&hospitals=1&edition=2021": {`"hospitals":[{"ods_code":"RBB02"`, `"change":"recoded"`},
+		"GET /api/v1/postcodes/AA11AA?include=hospitals&hospitals=5":                      {`"hospitals":[{"ods_code":"RAA01"`, `"district_name":"One"`},
+		"GET /api/v1/areas/E56000902?edition=2021":                                        {`"trusts":[{"ods_code":"RBB"`, `"councils":[{"code":"E08000002"`},
+		"GET /api/v1/organisations?alliance=E56000902&type=site":                          {`"count":2`, `"RBB01"`, `"RBB02"`},
+		"GET /api/v1/organisations/RBB01":                                                 {`"excluded":"its coordinates are 3.4 km from its postcode AA1 1AB"`, `"areas":[{"code":"E56000902"`},
+		"GET /api/v1/organisations/RZZ":                                                   {`"status":"not-in-ods"`, `"areas":[]`},
+		"no orgs GET /api/v1/organisations":                                               {`"organisations_not_loaded"`},
+		"GET /api/v1/organisations/RXX99":                                                 {`"organisation_not_found"`},
+		"GET /api/v1/organisations?alliance=E56000999":                                    {`"alliance_not_found"`},
+		"GET /api/v1/organisations/R":                                                     {`"invalid_ods_code"`},
 	}
 	statuses := map[int]bool{}
 	routes := map[string]bool{}
@@ -464,6 +534,14 @@ func TestOpenAPIResponses(t *testing.T) {
 				t.Fatalf("status %d, want %d: %.300s", w.Code, tt.status, w.Body)
 			}
 			statuses[w.Code] = true
+			for _, want := range holds[strings.TrimSpace(tt.server+" "+tt.method+" "+tt.path)] {
+				if !strings.Contains(w.Body.String(), want) {
+					t.Errorf("the answer lacks %s: %.600s", want, w.Body)
+				}
+			}
+			if strings.Contains(tt.path, "include=hospitals") && tt.server == "no orgs" && strings.Contains(w.Body.String(), `"hospitals"`) {
+				t.Errorf("hospitals without organisations: %.300s", w.Body)
+			}
 
 			// The document's server is relative ("/"), so the router matches the request's
 			// path; a 405 is checked against the path's documented method.
@@ -519,4 +597,58 @@ func TestOpenAPIResponses(t *testing.T) {
 			t.Logf("statuses answered: %v", statuses)
 		}
 	})
+}
+
+// TestOpenAPIOrganisations checks what the document says of organisations beyond its shape:
+// the schemas carry examples that are valid, every error code the organisation routes give is
+// listed, and include/hospitals are documented where the server reads them.
+func TestOpenAPIOrganisations(t *testing.T) {
+	doc := loadOpenAPI(t)
+	schemas := doc.Components.Schemas
+	for _, name := range []string{"Organisation", "OrganisationList", "OrganisationAnswer", "Hospital", "Successor", "Council"} {
+		ref := schemas[name]
+		if ref == nil {
+			t.Errorf("no schema %s", name)
+			continue
+		}
+		if len(ref.Value.Examples) == 0 {
+			t.Errorf("schema %s has no examples", name)
+		}
+		for i, ex := range ref.Value.Examples {
+			// Through JSON, as a client would read it.
+			b, _ := json.Marshal(ex)
+			var v any
+			json.Unmarshal(b, &v)
+			if err := ref.Value.VisitJSON(v, openapi3.EnableJSONSchema2020()); err != nil {
+				t.Errorf("schema %s: example %d is invalid: %v", name, i, err)
+			}
+		}
+	}
+	if p := schemas["Area"].Value.Properties["since_2024"]; p == nil || p.Ref != "#/components/schemas/Successor" {
+		t.Error("Area lacks since_2024")
+	}
+	if p := schemas["Answer"].Value.Properties["hospitals"]; p == nil || p.Value.Items.Ref != "#/components/schemas/Hospital" {
+		t.Error("Answer lacks hospitals")
+	}
+	detail := schemas["AreaDetail"].Value.AllOf[1].Value
+	for _, f := range []string{"trusts", "councils"} {
+		if detail.Properties[f] == nil || !slices.Contains(detail.Required, f) {
+			t.Errorf("AreaDetail lacks the required %s", f)
+		}
+	}
+	codes := schemas["ErrorDetail"].Value.Properties["code"].Value.Description
+	for _, c := range []string{"organisations_not_loaded", "invalid_ods_code", "organisation_not_found", "alliance_not_found"} {
+		if !strings.Contains(codes, c) {
+			t.Errorf("ErrorDetail.code does not list %s", c)
+		}
+	}
+	for _, path := range []string{"/api/v1/lookup", "/api/v1/postcodes/{postcode}"} {
+		names := map[string]bool{}
+		for _, p := range doc.Paths.Value(path).Get.Parameters {
+			names[p.Value.Name] = true
+		}
+		if !names["include"] || !names["hospitals"] {
+			t.Errorf("%s does not document include and hospitals", path)
+		}
+	}
 }

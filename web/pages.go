@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/nhs-geo/alliance/directory"
@@ -24,6 +25,9 @@ var staticFS embed.FS
 
 var pageFuncs = template.FuncMap{
 	"percent":  func(v float64) string { return fmt.Sprintf("%.0f%%", v*100) },
+	"share":    share,
+	"tel":      telURL,
+	"date":     longDate,
 	"typeName": func(t directory.AreaType) string { return typeTitles[t] },
 	"join":     strings.Join,
 	"count": func(v any) string {
@@ -54,6 +58,43 @@ func thousands(digits string) string {
 	return b.String()
 }
 
+// share writes a share for a reader: "38 %", "under 1 %" for a small one, "100 %". A share
+// of some postcodes (postcodes > 0) is never "0 %", however small.
+func share(v float64, postcodes ...int) string {
+	some := v > 0 || (len(postcodes) > 0 && postcodes[0] > 0)
+	switch {
+	case some && v < 0.005:
+		return "under 1 %"
+	case v < 1 && v >= 0.995:
+		return "over 99 %"
+	}
+	return fmt.Sprintf("%.0f %%", v*100)
+}
+
+// telURL makes a phone number a tel: link ("0114 27 11900" → tel:01142711900); an empty URL
+// when the number has no digits.
+func telURL(phone string) template.URL {
+	var b strings.Builder
+	for i, c := range strings.TrimSpace(phone) {
+		if (c >= '0' && c <= '9') || (c == '+' && i == 0) {
+			b.WriteRune(c)
+		}
+	}
+	if b.Len() == 0 {
+		return ""
+	}
+	return template.URL("tel:" + b.String())
+}
+
+// longDate writes an ISO date the British way: 2024-03-31 → 31 March 2024.
+func longDate(iso string) string {
+	t, err := time.Parse("2006-01-02", iso)
+	if err != nil {
+		return iso
+	}
+	return t.Format("2 January 2006")
+}
+
 // page parses the layout with one content template.
 func page(name string) *template.Template {
 	return template.Must(template.New(name).Funcs(pageFuncs).ParseFS(templateFS, "templates/layout.html", "templates/"+name))
@@ -64,6 +105,8 @@ var (
 	alliancesPage = page("alliances.html")
 	areaPage      = page("area.html")
 	errorPage     = page("error.html")
+	orgPage       = page("organisation.html")
+	orgListPage   = page("organisations.html")
 )
 
 // pageRoutes adds the HTML pages: the map at / and the directory pages, and their static files.
@@ -86,6 +129,8 @@ func (s *Server) pageRoutes(r chi.Router) {
 		r.Get("/alliances", s.handleAlliancesPage)
 		r.Get("/alliances/{code}", s.handleAreaPage(directory.CancerAlliance))
 		r.Get("/footprints/{code}", s.handleAreaPage(directory.ICB))
+		r.Get("/organisations", s.handleOrganisationsPage)
+		r.Get("/organisations/{ods}", s.handleOrganisationPage)
 	})
 }
 
@@ -123,11 +168,18 @@ func (s *Server) pageSnapshot(next http.Handler) http.Handler {
 
 // pageData is what every page's layout needs.
 type pageData struct {
-	Title       string
-	Map         bool
-	NavItems    []navItem
+	Title    string
+	Map      bool
+	NavItems []navItem
+	// DataNote says what the data is; DataDetails (when it was imported, the dataset's
+	// checksum) are for the curious, behind a <details>.
 	DataNote    string
+	DataDetails []string
 	Attribution []string
+	// Who runs the service: the NHS logo only for an NHS organisation's (Config.NHSBranding).
+	NHSBranding bool
+	Operator    string
+	FeedbackURL string
 }
 
 type navItem struct {
@@ -135,16 +187,19 @@ type navItem struct {
 	Current    bool
 }
 
+// DefaultOperator is who runs the service unless the operator says otherwise (Config.Operator).
+const DefaultOperator = "an independent open-source project"
+
 func (s *Server) basePage(snap *directory.Snapshot, title string) pageData {
 	var note string
-	var attribution []string
+	var details, attribution []string
 	if snap != nil {
 		var ids []string
 		for _, e := range snap.Editions {
 			ids = append(ids, string(e.ID))
 		}
-		note = "NHS boundaries of " + strings.Join(ids, ", ") + " (ONS); postcodes: " + snap.PostcodesTitle +
-			"; imported " + snap.ImportedAt + ", dataset " + snap.Checksum
+		note = "NHS boundaries of " + strings.Join(ids, ", ") + " (ONS); postcodes: " + snap.PostcodesTitle
+		details = []string{"Imported " + snap.ImportedAt, "Dataset " + snap.Checksum + " (a checksum of the imported files; the API names it in every answer)"}
 		attribution = snap.Attribution
 	}
 	current := map[string]string{"Map": "/", "API": "/api/docs"}[title]
@@ -156,7 +211,12 @@ func (s *Server) basePage(snap *directory.Snapshot, title string) pageData {
 		n.Current = n.Href == current
 		nav = append(nav, n)
 	}
-	return pageData{Title: title, NavItems: nav, DataNote: note, Attribution: attribution}
+	operator := strings.TrimSpace(s.cfg.Operator)
+	if operator == "" {
+		operator = DefaultOperator
+	}
+	return pageData{Title: title, NavItems: nav, DataNote: note, DataDetails: details, Attribution: attribution,
+		NHSBranding: s.cfg.NHSBranding, Operator: operator, FeedbackURL: strings.TrimSpace(s.cfg.FeedbackURL)}
 }
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, t *template.Template, status int, data any) {
@@ -290,10 +350,14 @@ type areaData struct {
 	EditionInfo directory.EditionInfo
 	D           *directory.AreaDetail
 	Contains    []containsGroup
+	// OrgsLoaded says whether the import had the organisation files (D.Trusts are then the
+	// alliance's member trusts, or the trusts based in a footprint).
+	OrgsLoaded bool
+	Noun       string // "alliance" or "area", for the councils' shares
 }
 
 var typeTitles = map[directory.AreaType]string{
-	directory.CancerAlliance: "Cancer Alliance", directory.STP: "STP / ICS footprint", directory.ICB: "Integrated Care Board",
+	directory.CancerAlliance: "Cancer Alliance", directory.STP: "STP / ICS footprint", directory.ICB: "Integrated Care Board (local NHS area)",
 	directory.CCG: "Clinical Commissioning Group", directory.SubICB: "Sub-ICB location", directory.NHSRegion: "NHS region",
 }
 
@@ -319,11 +383,13 @@ func (s *Server) handleAreaPage(kind directory.AreaType) http.HandlerFunc {
 			return
 		}
 		info, _ := snap.Edition(d.Edition)
-		ad := areaData{pageData: s.basePage(snap, d.Name), Kind: typeTitles[d.Type], IsAlliance: isAlliance, Edition: d.Edition, EditionInfo: info, D: d}
+		ad := areaData{pageData: s.basePage(snap, d.Name), Kind: typeTitles[d.Type], IsAlliance: isAlliance, Edition: d.Edition, EditionInfo: info, D: d,
+			OrgsLoaded: snap.OrganisationsLoaded(), Noun: "area"}
 		if isAlliance {
+			ad.Noun = "alliance"
 			ad.Intro = d.Name + " is one of the Cancer Alliances of England. A Cancer Alliance brings together the hospitals, GP practices, councils, charities and people with experience of cancer in its area, to plan cancer services and improve early diagnosis, treatment and care."
 		} else {
-			ad.Intro = d.Name + " is the footprint of an Integrated Care System (ICS): the area for which the NHS, councils and their partners plan health and care together. Before 2022 these footprints were called Sustainability and Transformation Partnerships (STPs); since July 2022 each is run by an Integrated Care Board (ICB)."
+			ad.Intro = d.Name + " is a local NHS area: the footprint of an Integrated Care System (ICS), for which the NHS, councils and their partners plan health and care together. Before 2022 these footprints were called Sustainability and Transformation Partnerships (STPs); since July 2022 each is run by an Integrated Care Board (ICB)."
 		}
 		byType := map[directory.AreaType][]directory.Overlap{}
 		var order []directory.AreaType

@@ -1,14 +1,21 @@
 package web
 
 import (
+	"context"
+	"io"
 	"io/fs"
+	"log/slog"
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/nhs-geo/alliance/directory"
+	"github.com/nhs-geo/alliance/internal/testenv"
 )
 
 func TestPages(t *testing.T) {
@@ -18,12 +25,47 @@ func TestPages(t *testing.T) {
 		status int
 		want   []string
 	}{
-		{"/", 200, []string{`id="postcode"`, `aria-live="polite"`, `<option value="2023" selected`, `nhsuk-init.js`, `aria-current="page"`, "Royal Mail copyright", "/static/app.js"}},
+		{"/", 200, []string{`id="postcode"`, `aria-live="polite"`, `<option value="2023" selected`, `nhsuk-init.js`, `aria-current="page"`, "Royal Mail copyright", "/static/app.js",
+			`id="show-hospitals"`, `id="hospital-sites"`, `<template id="next-steps">`, "talk to your GP practice", `href="https://www.nhs.uk/conditions/cancer/"`, "Local NHS areas (Integrated Care Boards"}},
 		{"/?edition=2021", 200, []string{`<option value="2021" selected`, `id="show-regions" name="regions" type="checkbox" value="1" form="search" disabled`}},
 		{"/alliances", 200, []string{"2 alliances", "West Alliance", "East Alliance", "NHS North Integrated Care Board", "Middle", "A <strong>Cancer Alliance</strong>", "Office for National Statistics"}},
 		{"/alliances?edition=2021", 200, []string{"2 alliances", "the NHS region (2023 boundaries)", "North Footprint"}},
-		{"/alliances/E56000901", 200, []string{"West Alliance", "ICS footprints (Integrated Care Boards) in it", "Each Cancer Alliance covers", "East Alliance", "/?code=E56000901", "2021"}},
-		{"/footprints/E54000903", 200, []string{"NHS North Integrated Care Board", "footprint of an Integrated Care System"}},
+		{"/alliances/E56000901", 200, []string{"West Alliance", "ICS footprints (Integrated Care Boards) in it", "Each Cancer Alliance covers", "East Alliance", "/?code=E56000901", "2021",
+			// since April 2024, with its ODS code; its member trusts with phone, website and sites; its councils
+			"<h2 class=\"nhsuk-heading-m\">Since April 2024</h2>", "Since April 2024 this alliance is called West Alliance.", "code E56000901, NHS ODS code N01",
+			"<h2 class=\"nhsuk-heading-m\">Hospital trusts</h2>", `<a href="/organisations/RAA">West Hospitals NHS Trust</a>`, `<a href="tel:01000000001">0100 000 0001</a>`,
+			`<a href="http://www.west.nhs.uk">`, `<a href="/organisations/RAA01">West General Hospital</a>`, `<a href="/organisations/RAA02">West Cottage Hospital</a>`,
+			`<a href="/organisations/RCC">Closed Hospitals NHS Trust</a>`, "Closed on 31 March 2024", `<a href="/organisations/RZZ">A Care Trust</a>`, "Not in the NHS list of trusts",
+			"<h2 class=\"nhsuk-heading-m\">Councils</h2>", "One: 100 % of its postcodes,"}},
+		{"/alliances/E56000902?edition=2021", 200, []string{"In April 2024 this alliance became East Alliance and its boundary changed, so a place near its edge may now be in a neighbouring alliance.",
+			"code E56000952, NHS ODS code N02", `<a href="/organisations/RBB">St Mary&#39;s and East Hospitals NHS Foundation Trust</a>`, "Also works with West Alliance",
+			`<a href="/organisations/RBB02">East Infirmary</a>`, "Two: 100 % of its postcodes, 75 % of the alliance's", "Two: 100 % of its postcodes, 25 % of the alliance's"}},
+		{"/alliances?edition=2021", 200, []string{"Boundary changed in April 2024", "local NHS area"}},
+		{"/footprints/E54000903", 200, []string{"NHS North Integrated Care Board", "footprint of an Integrated Care System", "is a local NHS area", "Integrated Care Board (local NHS area), 2023 boundaries"}},
+		{"/footprints/E54000904", 200, []string{"The NHS trusts whose headquarters are in NHS South Integrated Care Board", `<a href="/organisations/RAA">`, "of the area's"}},
+		// organisation pages: a trust, a site (any case), a closed trust, one not in ODS, an excluded site
+		{"/organisations/RAA", 200, []string{"<h1 class=\"nhsuk-heading-l\">West Hospitals NHS Trust</h1>", "NHS trust", "West General Hospital<br>One Road<br>Weston<br>AA1 1AA",
+			`<a href="tel:01000000001">0100 000 0001</a>`, `<a href="http://www.west.nhs.uk">`, "Open since 1 April 2001", "a member of the Cancer Alliance <strong>West Alliance</strong>",
+			"code E56000901, NHS ODS code N01", `that alliance is <a href="/alliances/E56000901?edition=2023">West Alliance</a>`,
+			`Cancer Alliance: <a href="/alliances/E56000901?edition=2023">West Alliance</a>`, `Integrated Care Board (local NHS area): <a href="/footprints/E54000904?edition=2023">`,
+			"<h2 class=\"nhsuk-heading-m\">Hospital sites</h2>", `<a href="/organisations/RAA01">West General Hospital</a>`, `<a href="/organisations/RAA02">West Cottage Hospital</a>`,
+			`href="/?lat=52.50000&amp;lon=-1.50001"`}},
+		{"/organisations/raa01", 200, []string{"<h1 class=\"nhsuk-heading-l\">West General Hospital</h1>", "Hospital site", `A hospital site of <a href="/organisations/RAA">West Hospitals NHS Trust</a>`,
+			"Open (its trust is open)", `<a href="tel:01000001001">`, "Its trust is a member of the Cancer Alliance", "<h2 class=\"nhsuk-heading-m\">Its trust</h2>"}},
+		{"/organisations/RBB", 200, []string{"It also works with <a href=\"/alliances/E56000901?edition=2023\">West Alliance</a>", "Also partners with the West Alliance",
+			`that alliance is <a href="/alliances/E56000902?edition=2023">East Alliance</a>`}},
+		{"/organisations/RBB01", 200, []string{"not offered as a nearest hospital on the map: its coordinates are 3.4 km from its postcode AA1 1AB"}},
+		{"/organisations/RCC", 200, []string{"This trust closed on 31 March 2024"}},
+		{"/organisations/RZZ", 200, []string{"Not in the NHS list of trusts (ODS)", "<td>Not known</td>", "Its location is not known", "No hospital sites of this trust are listed"}},
+		{"/organisations?alliance=N01", 200, []string{"<h1 class=\"nhsuk-heading-l\">Hospital trusts of West Alliance</h1>", `<a href="/organisations/RAA">West Hospitals NHS Trust</a>`,
+			`<a href="/organisations/RAA01">West General Hospital</a>`, "Closed on 31 March 2024", `the alliance is <a href="/alliances/E56000901?edition=2023">West Alliance</a>`}},
+		{"/organisations?alliance=E56000902", 200, []string{"Hospital trusts of East Alliance", `<a href="/organisations/RBB">`}},
+		{"/organisations", 200, []string{"<h2 class=\"nhsuk-heading-m\">East Alliance</h2>", "<h2 class=\"nhsuk-heading-m\">West Alliance</h2>", `href="/organisations?alliance=N01"`, "Closed Hospitals NHS Trust</a> (closed)"}},
+		{"/organisations?alliance=E56000999", 404, []string{"no Cancer Alliance has code"}},
+		{"/organisations/RXX99", 404, []string{"no NHS trust or hospital site has ODS code RXX99", "<h1 class=\"nhsuk-heading-l\">No answer</h1>"}},
+		{"/organisations/R", 400, []string{"is not an ODS code"}},
+		{"/organisations/R%2AA", 400, []string{"is not an ODS code"}},
+		{"/organisations/ABCDEFGHIJ", 400, []string{"is not an ODS code"}},
 		{"/footprints/E54000901?edition=2021", 200, []string{"North Footprint"}},
 		{"/alliances/E54000903", 404, []string{"is a icb, not a Cancer Alliance"}},
 		{"/alliances/E00000000", 404, []string{"no area has code"}},
@@ -56,7 +98,7 @@ func TestPages(t *testing.T) {
 
 func TestPagesNoInlineScriptOrStyle(t *testing.T) {
 	h := fixtureServer(t, Config{})
-	for _, path := range []string{"/", "/alliances", "/alliances/E56000901", "/api/docs"} {
+	for _, path := range []string{"/", "/alliances", "/alliances/E56000901", "/footprints/E54000904", "/organisations/RAA", "/organisations/RAA01", "/organisations/NOPE1", "/organisations", "/organisations?alliance=N01", "/api/docs"} {
 		body := serve(h, httptest.NewRequest(http.MethodGet, path, nil)).Body.String()
 		if regexp.MustCompile(`<script>|<script [^>]*>[^<]|<style|style="|onclick=|onload=`).MatchString(body) {
 			t.Errorf("%s has inline script or style, which the Content-Security-Policy blocks", path)
@@ -179,5 +221,134 @@ func TestMapPageEditionPicker(t *testing.T) {
 	}
 	if !strings.Contains(body, `(newest)`) || !strings.Contains(body, `id="edition-hint"`) || !strings.Contains(body, `data-notes=`) {
 		t.Error("the edition picker lacks its label, hint or notes")
+	}
+}
+
+// pagePaths are a page of each kind: the map, the directory, an organisation, the API's page
+// and an error page.
+var pagePaths = []string{"/", "/alliances", "/alliances/E56000901", "/footprints/E54000903", "/organisations/RAA", "/organisations/RAA01", "/api/docs", "/alliances/E00000000", "/organisations/RXX99"}
+
+// TestOperatorAndBranding: by default no page carries the NHS logo, and every page says who
+// runs the service and that it is not an official NHS service; with NHS branding the logo is
+// back and the notice goes; the feedback link is there only when configured.
+func TestOperatorAndBranding(t *testing.T) {
+	plain := fixtureServer(t, Config{})
+	nhs := fixtureServer(t, Config{NHSBranding: true, Operator: "NHS Example Foundation Trust", FeedbackURL: "https://example.org/feedback?from=alliance"})
+	other := fixtureServer(t, Config{Operator: "Example Charity", FeedbackURL: "mailto:feedback@example.org"})
+	for _, path := range pagePaths {
+		body := serve(plain, httptest.NewRequest(http.MethodGet, path, nil)).Body.String()
+		for _, want := range []string{"Not an official NHS service: run by an independent open-source project.", "It is not an official NHS service", `href="/static/favicon.svg"`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s (default): lacks %q", path, want)
+			}
+		}
+		for _, bad := range []string{"nhsuk-header__logo", "Give feedback", "NHS Find your Cancer Alliance homepage", "nhsuk/assets/images/favicon"} {
+			if strings.Contains(body, bad) {
+				t.Errorf("%s (default): has %q", path, bad)
+			}
+		}
+
+		body = serve(nhs, httptest.NewRequest(http.MethodGet, path, nil)).Body.String()
+		for _, want := range []string{"nhsuk-header__logo", "A service run by NHS Example Foundation Trust.", "This service is run by NHS Example Foundation Trust.",
+			`<a href="https://example.org/feedback?from=alliance">Give feedback</a>`, "nhsuk/assets/images/favicon.svg"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s (NHS branding): lacks %q", path, want)
+			}
+		}
+		if strings.Contains(body, "not an official NHS service") || strings.Contains(body, "Not an official NHS service") {
+			t.Errorf("%s (NHS branding): still says it is not an official NHS service", path)
+		}
+
+		body = serve(other, httptest.NewRequest(http.MethodGet, path, nil)).Body.String()
+		for _, want := range []string{"Not an official NHS service: run by Example Charity.", `href="mailto:feedback@example.org"`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s (operator): lacks %q", path, want)
+			}
+		}
+	}
+}
+
+// TestDatasetChecksumInDetails: the dataset's checksum, which means nothing to a patient,
+// is only inside a <details> element of the footer.
+func TestDatasetChecksumInDetails(t *testing.T) {
+	h := fixtureServer(t, Config{})
+	sum := fixtureSnapshot(t).Checksum
+	for _, path := range pagePaths {
+		body := serve(h, httptest.NewRequest(http.MethodGet, path, nil)).Body.String()
+		open, end := strings.Index(body, `<details class="nhsuk-details app-data-details">`), strings.LastIndex(body, "</details>")
+		first, last := strings.Index(body, sum), strings.LastIndex(body, sum)
+		if open < 0 || first < open || last > end {
+			t.Errorf("%s: the dataset checksum is outside the footer's <details> (details at %d–%d, checksum at %d–%d)", path, open, end, first, last)
+		}
+	}
+}
+
+var fixtureNoOrgs testenv.Once[*directory.Snapshot]
+
+// noOrganisationsServer serves the fixture imported without its organisation files.
+func noOrganisationsServer(t testing.TB) *Server {
+	t.Helper()
+	snap := fixtureNoOrgs.Get(t, func(dir string) (*directory.Snapshot, error) {
+		const data = "../directory/testdata/data"
+		src, err := directory.ReadSources(filepath.Join(data, "sources.json"))
+		if err != nil {
+			return nil, err
+		}
+		src.Organisations = nil
+		db := filepath.Join(dir, "alliance.db")
+		if _, err := directory.Import(context.Background(), directory.ImportOptions{DataDir: data, DBPath: db, Sources: &src}); err != nil {
+			return nil, err
+		}
+		return directory.Open(context.Background(), db, directory.DefaultOptions)
+	})
+	return New(staticSource{snap}, Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+}
+
+// TestPagesWithoutOrganisations: without the organisation files the pages work as before,
+// without their organisation sections, and an organisation page is a 404 that says why.
+func TestPagesWithoutOrganisations(t *testing.T) {
+	h := noOrganisationsServer(t)
+	w := serve(h, httptest.NewRequest(http.MethodGet, "/alliances/E56000901", nil))
+	if w.Code != 200 || strings.Contains(w.Body.String(), "Hospital trusts") || strings.Contains(w.Body.String(), "Since April 2024") {
+		t.Errorf("alliance page without organisations: %d, hospital trusts or since 2024 shown", w.Code)
+	}
+	if !strings.Contains(w.Body.String(), "<h2 class=\"nhsuk-heading-m\">Councils</h2>") {
+		t.Error("alliance page without organisations: no councils")
+	}
+	w = serve(h, httptest.NewRequest(http.MethodGet, "/organisations/RAA", nil))
+	if w.Code != 404 || !strings.Contains(w.Body.String(), "organisations are not loaded") {
+		t.Errorf("organisation page without organisations: %d %.300s", w.Code, w.Body)
+	}
+}
+
+func TestPageHelpers(t *testing.T) {
+	for in, want := range map[float64]string{1: "100 %", 0.38: "38 %", 0.001: "under 1 %", 0: "0 %", 0.996: "over 99 %", 0.994: "99 %"} {
+		if got := share(in); got != want {
+			t.Errorf("share(%v) = %q, want %q", in, got, want)
+		}
+	}
+	if got := share(0, 3); got != "under 1 %" {
+		t.Errorf("share(0) of 3 postcodes = %q, want under 1 %%", got)
+	}
+	for in, want := range map[string]string{"0114 27 11900": "tel:01142711900", "+44 114 271 1900": "tel:+441142711900", "n/a": "", " 0100-000 (1) ": "tel:01000001"} {
+		if got := string(telURL(in)); got != want {
+			t.Errorf("telURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for in, want := range map[string]string{"2024-03-31": "31 March 2024", "2001-04-01": "1 April 2001", "soon": "soon"} {
+		if got := longDate(in); got != want {
+			t.Errorf("longDate(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// The pages added with organisations (and the search route) have their sample requests for
+// TestHeadWhereverGet here, beside the pages' own tests.
+func init() {
+	getRouteSamples["/organisations"] = "/organisations?alliance=N01"
+	getRouteSamples["/organisations/{ods}"] = "/organisations/RAA01"
+	getRouteSamples["/organisations/{ods} (a trust)"] = "/organisations/raa"
+	if getRouteSamples["/api/v1/search"] == "" {
+		getRouteSamples["/api/v1/search"] = "/api/v1/search?q=west"
 	}
 }

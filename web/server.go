@@ -36,6 +36,13 @@ type Config struct {
 	// TilesURL is an optional background tile layer for the map ({z}/{x}/{y} template);
 	// TilesAttribution is shown with it. Off by default: the map draws its own outlines.
 	TilesURL, TilesAttribution string
+	// NHSBranding shows the NHS logo and drops the "not an official NHS service" notice: only
+	// for a service run by (or for) an NHS organisation. Off by default.
+	NHSBranding bool
+	// Operator names who runs the service, on every page (default DefaultOperator).
+	Operator string
+	// FeedbackURL is where people may send feedback; the pages link to it when it is set.
+	FeedbackURL string
 }
 
 // Server is the HTTP face of the directory.

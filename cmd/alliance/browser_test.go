@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -154,6 +155,14 @@ func (b *browser) screenshots(t *testing.T, name string) {
 	b.settle(t, name+" back at desktop width")
 }
 
+// waitIdle waits until the answer panel is no longer busy (every request adding to it is in).
+func (b *browser) waitIdle(t *testing.T, what string) {
+	t.Helper()
+	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](`!document.getElementById('answer').hasAttribute('aria-busy')`, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
+		t.Fatalf("%s: the answer stayed busy: %v", what, err)
+	}
+}
+
 // answerShows waits until the answer panel's text contains want.
 func (b *browser) answerShows(t *testing.T, step, want string) {
 	t.Helper()
@@ -265,6 +274,54 @@ func TestMapPageInBrowser(t *testing.T) {
 		b.answerShows(t, "reload", "South Yorkshire and Bassetlaw")
 	})
 
+	t.Run("a patient finds the alliance now and the nearest hospitals", func(t *testing.T) {
+		b.do(t, "open", chromedp.Navigate(s.base+"/"), chromedp.WaitVisible(chromedp.CSS("#postcode")))
+		b.do(t, "type", chromedp.SendKeys(chromedp.CSS("#postcode"), "S1 2HE"), chromedp.Click(chromedp.CSS("#search button[type=submit]")))
+		b.answerShows(t, "S1 2HE", "South Yorkshire and Bassetlaw")
+		// Today's name, in words; the nearest hospitals of its trusts with a way to reach them;
+		// what to do next, with the alliance's trusts and the NHS website's cancer pages.
+		b.answerShows(t, "S1 2HE now", "Since April 2024 this alliance is called South Yorkshire and Bassetlaw.")
+		b.answerShows(t, "S1 2HE hospitals", "Nearest hospitals")
+		b.answerShows(t, "S1 2HE next steps", "What you can do next")
+		b.answerShows(t, "S1 2HE trusts", "Sheffield Teaching Hospitals NHS Foundation Trust")
+		b.waitIdle(t, "S1 2HE")
+		n := b.text(t, `String(document.querySelectorAll('#answer .app-hospital-list > li').length)`)
+		if n != "3" {
+			t.Errorf("%s nearest hospitals listed, want 3", n)
+		}
+		contacts := b.text(t, `Array.prototype.map.call(document.querySelectorAll('#answer .app-hospital-list > li'), function (li) {
+			return li.querySelector('a[href^="tel:"], a[href^="http"]') ? 'y' : 'n'; }).join('')`)
+		if !strings.Contains(contacts, "y") {
+			t.Errorf("no nearest hospital has a phone or website link (%s)", contacts)
+		}
+		first := b.text(t, `document.querySelector('#answer .app-hospital-list > li a').textContent + ' ' + document.querySelector('#answer .app-hospital-list > li').textContent`)
+		t.Logf("nearest hospital: %s", first)
+		if !strings.Contains(first, "km away") && !strings.Contains(first, " m away") {
+			t.Errorf("the nearest hospital has no distance: %q", first)
+		}
+		if href := b.text(t, `(document.querySelector('#answer a[href="https://www.nhs.uk/conditions/cancer/"]') || {}).textContent || ''`); href == "" {
+			t.Error("no link to the NHS website's cancer pages")
+		}
+		b.screenshots(t, "02b-patient-S1-2HE-hospitals")
+		// The alliance's hospital sites on the map, and listed for those who cannot see it.
+		b.do(t, "hospitals", chromedp.Click(chromedp.CSS("#show-hospitals")))
+		if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](`document.querySelectorAll('#map .leaflet-hospitals-pane path').length > 3 &&
+			document.querySelectorAll('#hospital-sites li').length === document.querySelectorAll('#map .leaflet-hospitals-pane path').length`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+			t.Errorf("the hospital sites were not marked and listed: %v", err)
+		}
+		if loc, _ := chromedp.Run(b.ctx, chromedp.Location()); !strings.Contains(loc, "hospitals=1") {
+			t.Errorf("the address bar does not keep the hospitals: %s", loc)
+		}
+		b.screenshots(t, "02c-patient-S1-2HE-hospitals-marked")
+		b.do(t, "no hospitals", chromedp.Click(chromedp.CSS("#show-hospitals")))
+	})
+
+	t.Run("a renamed alliance", func(t *testing.T) {
+		b.do(t, "open", chromedp.Navigate(s.base+"/?postcode=HU1%201AA"), chromedp.WaitVisible(chromedp.CSS("#postcode")))
+		b.answerShows(t, "HU1 1AA", "Since April 2024 this alliance is called Humber and North Yorkshire.")
+		b.answerShows(t, "HU1 1AA hospitals", "Nearest hospitals")
+	})
+
 	t.Run("click on the map", func(t *testing.T) {
 		b.do(t, "open", chromedp.Navigate(s.base+"/"), chromedp.WaitVisible(chromedp.CSS("#map")))
 		if _, err := chromedp.Run(b.ctx, layersDrawn); err != nil {
@@ -293,7 +350,8 @@ func TestMapPageInBrowser(t *testing.T) {
 		tabTo := func(id string) {
 			t.Helper()
 			focused := ""
-			for i := 0; i < 20 && focused != id; i++ {
+			// The answer's links (its hospitals, trusts, next steps) come before the map.
+			for i := 0; i < 80 && focused != id; i++ {
 				b.do(t, "tab", chromedp.KeyEvent("\t"))
 				focused = b.text(t, `document.activeElement.id`)
 			}
@@ -456,4 +514,135 @@ func TestMapPageWhenTilesFail(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.save(t, "15-tiles-failing-desktop", png)
+}
+
+// axeTags are the rules every page must pass: WCAG 2.0, 2.1 and 2.2, levels A and AA.
+var axeTags = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"}
+
+type axeViolation struct {
+	ID      string   `json:"id"`
+	Impact  string   `json:"impact"`
+	Help    string   `json:"help"`
+	Targets []string `json:"targets"`
+}
+
+// axeRun runs axe-core (node_modules/axe-core, pinned in package.json) on the page as it is:
+// how many rules ran, and the violations.
+func (b *browser) axeRun(t *testing.T, what string, axe string) (int, []axeViolation) {
+	t.Helper()
+	if ok, _ := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`typeof window.axe === 'object'`)); !ok {
+		b.eval(t, axe+";true")
+	}
+	tags, _ := json.Marshal(axeTags)
+	js := `axe.run(document, {runOnly: {type: 'tag', values: ` + string(tags) + `}, resultTypes: ['violations']}).then(function (r) {
+		return JSON.stringify({rules: r.passes.length + r.violations.length + r.incomplete.length + r.inapplicable.length, violations: r.violations.map(function (v) {
+			return {id: v.id, impact: v.impact || '', help: v.help, targets: v.nodes.map(function (n) { return n.target.join(' '); })};
+		})});
+	})`
+	out, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("%s: axe.run: %v", what, err)
+	}
+	var res struct {
+		Rules      int            `json:"rules"`
+		Violations []axeViolation `json:"violations"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("%s: axe's answer: %v", what, err)
+	}
+	return res.Rules, res.Violations
+}
+
+// axeCheck fails the test on any violation of axeTags, naming each rule and the elements
+// that break it.
+func (b *browser) axeCheck(t *testing.T, what string, axe string) {
+	t.Helper()
+	rules, violations := b.axeRun(t, what, axe)
+	if rules < 50 {
+		t.Errorf("%s: axe ran only %d rules", what, rules)
+	}
+	for _, v := range violations {
+		t.Errorf("%s: axe %s (%s): %s: %s", what, v.ID, v.Impact, v.Help, strings.Join(v.Targets, " | "))
+	}
+}
+
+// TestPagesAccessibleInBrowser runs axe-core's WCAG 2.2 A and AA rules on every kind of page,
+// in headless Chromium against the real server and data: the map before and after an answer
+// (with its hospitals marked), the alliances, an alliance, a footprint, the trusts of an
+// alliance, a trust, a hospital site, the API page and error pages.
+func TestPagesAccessibleInBrowser(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "..", "node_modules", "axe-core", "axe.min.js"))
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("axe-core is not installed: npm ci installs it (package.json): %v", err)
+		}
+		t.Skipf("axe-core is not installed (npm ci): %v", err)
+	}
+	b := newBrowser(t)
+	bin, db := setup(t)
+	s := startServer(t, bin, db, "--feedback-url", "https://example.org/feedback")
+	axe := string(src)
+	layersDrawn := chromedp.Poll[bool](`document.querySelectorAll('#map svg path').length > 20`, chromedp.WithPollingTimeout(20*time.Second))
+
+	b.do(t, "map", chromedp.Navigate(s.base+"/"), chromedp.WaitVisible(chromedp.CSS("#postcode")))
+	if _, err := chromedp.Run(b.ctx, layersDrawn); err != nil {
+		t.Fatalf("the alliances were never drawn: %v", err)
+	}
+	b.settle(t, "map")
+	// The harness finds what it should: an image without a text alternative is a violation.
+	b.eval(t, `var bad = document.createElement('img'); bad.id = 'axe-canary'; bad.src = '/static/favicon.svg'; document.querySelector('main').appendChild(bad); true`)
+	_, violations := b.axeRun(t, "the canary", axe)
+	if !slices.ContainsFunc(violations, func(v axeViolation) bool { return v.ID == "image-alt" && slices.Contains(v.Targets, "#axe-canary") }) {
+		t.Fatalf("axe did not report an image without alt text: %+v", violations)
+	}
+	b.eval(t, `document.getElementById('axe-canary').remove(); true`)
+	b.axeCheck(t, "the map page", axe)
+
+	b.do(t, "map with an answer", chromedp.Navigate(s.base+"/?postcode=S1%202HE&hospitals=1"))
+	b.answerShows(t, "S1 2HE", "What you can do next")
+	b.waitIdle(t, "S1 2HE")
+	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](`document.querySelectorAll('#hospital-sites li').length > 0`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Errorf("the hospital list never came: %v", err)
+	}
+	b.eval(t, `document.querySelector('#hospital-sites details').open = true; true`)
+	b.settle(t, "S1 2HE")
+	b.axeCheck(t, "the map page with an answer and hospitals", axe)
+
+	b.do(t, "phone", chromedp.EmulateViewport(phoneW, phoneH, chromedp.EmulateMobile, chromedp.EmulatePortrait), chromedp.Reload())
+	b.answerShows(t, "S1 2HE on a phone", "What you can do next")
+	b.waitIdle(t, "S1 2HE on a phone")
+	b.axeCheck(t, "the map page with an answer, phone width", axe)
+	b.do(t, "desktop", chromedp.EmulateViewport(desktopW, desktopH))
+
+	for _, p := range []struct{ name, path string }{
+		{"the alliances", "/alliances"},
+		{"an alliance", "/alliances/E56000025"},
+		{"a renamed alliance (2021)", "/alliances/E56000026?edition=2021"},
+		{"a footprint", "/footprints/E54000061"},
+		{"the trusts of an alliance", "/organisations?alliance=N80"},
+		{"every trust", "/organisations"},
+		{"a trust", "/organisations/RHQ"},
+		{"a hospital site", "/organisations/RHQHH"},
+		{"the API page", "/api/docs"},
+	} {
+		b.do(t, p.name, chromedp.Navigate(s.base+p.path), chromedp.WaitVisible(chromedp.CSS("h1")))
+		b.axeCheck(t, p.name+" ("+p.path+")", axe)
+	}
+	b.mu.Lock()
+	for _, m := range b.console {
+		t.Errorf("console: %s", m)
+	}
+	b.mu.Unlock()
+	// Error pages last: Chromium logs their 404 status to the console.
+	for _, p := range []struct{ name, path string }{
+		{"an unknown organisation", "/organisations/ZZZ99"},
+		{"a malformed ODS code", "/organisations/R"},
+		{"an unknown alliance", "/alliances/E56000000"},
+	} {
+		b.do(t, p.name, chromedp.Navigate(s.base+p.path), chromedp.WaitVisible(chromedp.CSS("h1")))
+		if h := b.text(t, `document.querySelector('h1').textContent`); h != "No answer" {
+			t.Errorf("%s: headed %q", p.path, h)
+		}
+		b.axeCheck(t, p.name+" ("+p.path+")", axe)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -31,12 +32,20 @@ func runServe(ctx context.Context, args []string, env envLookup, stderr io.Write
 	logFormat := fs.String("log", "ALLIANCE_LOG", "text", "log format: text or json")
 	tiles := fs.String("tiles-url", "ALLIANCE_TILES_URL", "", "background map tiles, e.g. https://tile.example.org/{z}/{x}/{y}.png (default: none; the map draws its own outlines)")
 	tilesAttribution := fs.String("tiles-attribution", "ALLIANCE_TILES_ATTRIBUTION", "", "attribution shown with the tiles")
+	nhsBranding := fs.Bool("nhs-branding", "ALLIANCE_NHS_BRANDING", false, "show the NHS logo: only when an NHS organisation runs the service (otherwise every page says it is not an official NHS service)")
+	operator := fs.String("operator", "ALLIANCE_OPERATOR", web.DefaultOperator, "who runs the service, named on every page")
+	feedback := fs.String("feedback-url", "ALLIANCE_FEEDBACK_URL", "", "where people may send feedback, linked from every page (empty: no link)")
 	timeout := fs.Duration("request-timeout", "ALLIANCE_REQUEST_TIMEOUT", 30*time.Second, "longest time a request may take")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
 	if *nearest < 0 || *near < 0 {
 		return usageError{"--nearest and --near-boundary must not be negative"}
+	}
+	if *feedback != "" {
+		if u, err := url.Parse(*feedback); err != nil || (u.Scheme != "https" && u.Scheme != "http" && u.Scheme != "mailto") {
+			return usageError{fmt.Sprintf("--feedback-url %q: give an http(s) or mailto: URL", *feedback)}
+		}
 	}
 	var handler slog.Handler = slog.NewTextHandler(stderr, nil)
 	if *logFormat == "json" {
@@ -63,7 +72,8 @@ func runServe(ctx context.Context, args []string, env envLookup, stderr io.Write
 	srv := &http.Server{
 		Addr: *addr,
 		Handler: web.New(dir, web.Config{Logger: log, MaxBulk: *maxBulk, RateLimit: *rateLimit, RateBurst: *rateBurst,
-			CORSOrigins: origins, RequestTimeout: *timeout, TilesURL: *tiles, TilesAttribution: *tilesAttribution}),
+			CORSOrigins: origins, RequestTimeout: *timeout, TilesURL: *tiles, TilesAttribution: *tilesAttribution,
+			NHSBranding: *nhsBranding, Operator: *operator, FeedbackURL: *feedback}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      *timeout + 5*time.Second,

@@ -1,5 +1,7 @@
 // The map page: draws the chosen edition's Cancer Alliances from the API and answers a
 // postcode, a click on the map or the browser's location with the areas that cover it.
+// With the answer come the nearest hospitals of the place's Cancer Alliance as it stands now,
+// its member trusts and what to do next; the alliance's hospital sites can be marked on the map.
 // State lives in the address bar (postcode or lat/lon, edition, extra layers), so an answer
 // can be shared as a link and survives a reload.
 (function () {
@@ -12,6 +14,7 @@
     '#ffed6f', '#c7e9c0', '#fdd0a2', '#dadaeb', '#c6dbef'];
   var HIGHLIGHT = '#005eb8';
   var EDGE = '#425563';
+  var HOSPITAL = '#d5281b';
 
   var form = document.getElementById('search');
   var input = document.getElementById('postcode');
@@ -20,10 +23,14 @@
   var editionNotes = document.getElementById('edition-notes');
   var showFootprints = document.getElementById('show-footprints');
   var showRegions = document.getElementById('show-regions');
+  var showHospitals = document.getElementById('show-hospitals');
+  var hospitalSites = document.getElementById('hospital-sites');
+  var nextSteps = document.getElementById('next-steps');
   var answer = document.getElementById('answer');
   var mapEl = document.getElementById('map');
 
   var map = L.map(mapEl, { zoomSnap: 0.5, minZoom: 5, maxZoom: 14, keyboard: true });
+  map.createPane('hospitals').style.zIndex = 450; // above the areas and their outlines
   map.fitBounds(ENGLAND);
   window.allianceMap = map; // for the browser tests and the curious
   map.attributionControl.setPrefix(false);
@@ -39,6 +46,13 @@
   var current = null; // the last question: {postcode} or {lat, lon}
   var pendingFit = null; // {code, edition, latlng}: move the map to an area once its layer is drawn
   var asked = 0; // numbers the questions, so a slow old answer never replaces a newer one
+  // found is what the current question found, drawn again as more arrives: {mine, title,
+  // subtitle, body (the chosen edition), all (every edition), now (the newest edition, with
+  // hospitals), trusts (the member trusts of the alliance now), pending (requests under way)}.
+  var found = null;
+  var since = null; // the alliance now (since_2024) of the place or area shown, for the hospital markers
+  var hospitalLayer = null;
+  var hospitalKey = null; // the alliance whose sites are marked (or being fetched)
 
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
@@ -48,6 +62,10 @@
   }
 
   function edition() { return editionSelect.value; }
+  function defaultEdition() {
+    var opt = Array.prototype.find.call(editionSelect.options, function (o) { return o.dataset.default === '1'; });
+    return opt ? opt.value : edition();
+  }
   // What each edition has comes from the page (the editions table), never from its name.
   function editionData(id) {
     var opt = Array.prototype.find.call(editionSelect.options, function (o) { return o.value === id; });
@@ -178,6 +196,7 @@
     q.set('edition', edition());
     if (showFootprints.checked) q.set('footprints', '1');
     if (showRegions.checked) q.set('regions', '1');
+    if (showHospitals.checked) q.set('hospitals', '1');
     history.replaceState(null, '', '?' + q.toString());
   }
 
@@ -199,15 +218,96 @@
 
   function link(text, href) { return el('a', { href: href }, text); }
 
+  // A phone number as a link that dials it.
+  function phoneLink(phone) {
+    var digits = phone.replace(/[^0-9+]/g, '');
+    return digits ? link(phone, 'tel:' + digits) : document.createTextNode(phone);
+  }
+
+  // A link to a website, named for whose it is (for screen readers, which list links alone).
+  function siteLink(href, text, whose) {
+    var a = link(text, href);
+    a.appendChild(el('span', { 'class': 'nhsuk-u-visually-hidden' }, ' of ' + whose));
+    return a;
+  }
+
+  // What became of an alliance in April 2024, in words (as the directory pages say it).
+  function statement(s) {
+    if (s.change === 'same' || s.change === 'renamed') return 'Since April 2024 this alliance is called ' + s.name + '.';
+    return 'In April 2024 this alliance became ' + s.name + ' and its boundary changed, so a place near its edge may now be in a neighbouring alliance.';
+  }
+
   function list(names) {
     return names.length < 2 ? names.join('') : names.slice(0, -1).join(', ') + ' and ' + names[names.length - 1];
   }
 
-  var TYPE_NAMES = { 'cancer-alliance': 'Cancer Alliance', icb: 'Integrated Care Board', stp: 'ICS footprint' };
+  var TYPE_NAMES = { 'cancer-alliance': 'Cancer Alliance', icb: 'local NHS area (Integrated Care Board)', stp: 'local NHS area (ICS footprint)' };
 
-  // renderPlace shows the answer for one place: body is the answer in the chosen edition,
-  // all (when known) the answers in every edition, for the region and the history.
-  function renderPlace(title, subtitle, body, all) {
+  // The alliance now (since_2024) of what f found: from the chosen edition's answer, else from
+  // the newest edition's.
+  function successorOf(f) {
+    var a = areaOf(f.body, 'cancer-alliance');
+    if (a && a.since_2024) return a.since_2024;
+    var answers = [f.now].concat(f.all || []);
+    for (var i = 0; i < answers.length; i++) {
+      var b = answers[i];
+      if (b && b.edition === defaultEdition() && areaOf(b, 'cancer-alliance') && areaOf(b, 'cancer-alliance').since_2024) return areaOf(b, 'cancer-alliance').since_2024;
+    }
+    return null;
+  }
+
+  // The nearest hospitals, with their phone numbers and websites.
+  function hospitalsPart(list, now) {
+    var part = el('div', { 'class': 'app-hospitals' });
+    part.appendChild(el('h3', { 'class': 'nhsuk-heading-s' }, 'Nearest hospitals'));
+    if (now) part.appendChild(el('p', { 'class': 'nhsuk-body-s app-muted' }, 'Run by the NHS trusts of ' + now.name + ', nearest first.'));
+    var ol = el('ol', { 'class': 'nhsuk-list app-hospital-list' });
+    list.forEach(function (h) {
+      var li = el('li');
+      var first = el('div');
+      var name = el('strong');
+      name.appendChild(link(h.name, '/organisations/' + encodeURIComponent(h.ods_code)));
+      first.appendChild(name);
+      first.appendChild(document.createTextNode(', ' + metres(h.distance_m) + ' away'));
+      li.appendChild(first);
+      li.appendChild(el('div', { 'class': 'app-muted app-small' }, h.trust.name));
+      if (h.phone || h.website) {
+        var contact = el('div', { 'class': 'app-contact-line' });
+        if (h.phone) { contact.appendChild(document.createTextNode('Phone ')); contact.appendChild(phoneLink(h.phone)); }
+        if (h.phone && h.website) contact.appendChild(document.createTextNode(' · '));
+        if (h.website) contact.appendChild(siteLink(h.website, 'Website', h.name));
+        li.appendChild(contact);
+      }
+      ol.appendChild(li);
+    });
+    part.appendChild(ol);
+    return part;
+  }
+
+  // What to do next, from the page's template: the GP, the hospital team, the alliance's
+  // trusts (when known) and the NHS website.
+  function nextStepsPart(trusts, now) {
+    var part = nextSteps.content.firstElementChild.cloneNode(true);
+    trusts = (trusts || []).filter(function (t) { return t.status !== 'closed'; });
+    if (trusts.length && now) {
+      var slot = part.querySelector('[data-slot="trusts"]');
+      slot.hidden = false;
+      slot.querySelector('[data-slot="trusts-intro"]').textContent = 'The hospital trusts of ' + now.name + ':';
+      var ul = slot.querySelector('[data-slot="trust-list"]');
+      trusts.forEach(function (t) {
+        var li = el('li');
+        li.appendChild(t.website ? link(t.name + ' (website)', t.website) : link(t.name, '/organisations/' + encodeURIComponent(t.ods_code)));
+        ul.appendChild(li);
+      });
+    }
+    return part;
+  }
+
+  // renderPlace shows what f found for one place: f.body is the answer in the chosen edition,
+  // f.all (when known) the answers in every edition, for the region and the history; then the
+  // alliance now, its nearest hospitals and what to do next.
+  function renderPlace(f) {
+    var title = f.title, subtitle = f.subtitle, body = f.body, all = f.all;
     var parts = [el('h2', {}, title)];
     if (subtitle) parts.push(el('p', { 'class': 'nhsuk-body-s app-muted' }, subtitle));
     var alliance = areaOf(body, 'cancer-alliance');
@@ -215,6 +315,7 @@
       parts.push(el('p', { 'class': 'nhsuk-body' }, body.statement || 'No Cancer Alliance covers this place.'));
       show(parts);
       highlighted = null;
+      setSince(null);
       rehighlight();
       return null;
     }
@@ -228,7 +329,7 @@
     }
     row('Cancer Alliance', link(alliance.name, '/alliances/' + alliance.code + '?edition=' + body.edition)).className = 'app-answer-main';
     var fp = areaOf(body, 'icb') || areaOf(body, 'stp');
-    if (fp) row(fp.type === 'icb' ? 'Integrated Care Board (ICS footprint)' : 'STP / ICS footprint', link(fp.name, '/footprints/' + fp.code + '?edition=' + body.edition));
+    if (fp) row(fp.type === 'icb' ? 'Local NHS area (Integrated Care Board)' : 'Local NHS area (STP / ICS footprint)', link(fp.name, '/footprints/' + fp.code + '?edition=' + body.edition));
     var region = areaOf(body, 'nhs-region');
     var regionLabel = 'NHS England region';
     if (!region && all) {
@@ -255,6 +356,8 @@
       }
     }
     parts.push(dl);
+    var now = successorOf(f);
+    if (now) parts.push(el('p', { 'class': 'nhsuk-body app-since' }, statement(now)));
     var note = editionData(body.edition).note;
     if (note) parts.push(el('p', { 'class': 'nhsuk-body-s app-muted app-note' }, note));
     var bySector = [];
@@ -280,10 +383,95 @@
       parts.push(el('p', { 'class': 'app-warning' }, 'This place is close to a border: ' + metres(alliance.boundary_distance_m) + ' from the edge of ' + alliance.name + ', and ' +
         list(near.map(function (n) { return n.name + ' is ' + metres(n.distance_m) + ' away'; })) + '. The outlines are simplified, so check with your GP practice or hospital.'));
     }
+    var hospitals = f.now && f.now.hospitals;
+    if (hospitals && hospitals.length) parts.push(hospitalsPart(hospitals, now));
+    parts.push(nextStepsPart(f.trusts, now));
     show(parts);
     highlighted = alliance.code;
+    setSince(now);
     rehighlight();
     return alliance;
+  }
+
+  // Requests that add to an answer: the panel is busy until the last is in, so that a screen
+  // reader announces it once.
+  function begin(f) { f.pending++; answer.setAttribute('aria-busy', 'true'); }
+  function done(f) {
+    f.pending--;
+    if (f === found && f.pending <= 0) answer.removeAttribute('aria-busy');
+  }
+  function more(f, url, use) {
+    begin(f);
+    return getJSON(url).then(function (r) {
+      if (f === found && r.status === 200) use(r.body);
+    }, function () {}).finally(function () { done(f); });
+  }
+
+  // Once the alliance now is known: its member trusts, for "what you can do next".
+  function addTrusts(f) {
+    var now = successorOf(f);
+    if (!now || f.trustsFor === now.code) return;
+    f.trustsFor = now.code;
+    more(f, '/api/v1/organisations?alliance=' + encodeURIComponent(now.code) + '&type=trust', function (b) {
+      f.trusts = b.organisations;
+      renderPlace(f);
+    });
+  }
+
+  // The newest edition's answer for the place, with its nearest hospitals.
+  function addNow(f, url) {
+    more(f, url, function (b) {
+      f.now = b;
+      renderPlace(f);
+      addTrusts(f);
+    });
+  }
+
+  // The hospital sites of the alliance now, as markers on the map and as a list beside it.
+  function setSince(s) {
+    since = s;
+    drawHospitals();
+  }
+
+  function drawHospitals() {
+    var key = showHospitals.checked && since ? since.code : null;
+    if (key === hospitalKey) return;
+    hospitalKey = key;
+    if (hospitalLayer) { map.removeLayer(hospitalLayer); hospitalLayer = null; }
+    if (!key) {
+      hospitalSites.hidden = !showHospitals.checked;
+      hospitalSites.replaceChildren(el('p', { 'class': 'nhsuk-body-s' }, 'Look up a place in England first: the hospitals of its Cancer Alliance are then marked on the map.'));
+      return;
+    }
+    var name = since.name;
+    getJSON('/api/v1/organisations?alliance=' + encodeURIComponent(key) + '&type=site').then(function (r) {
+      if (hospitalKey !== key || r.status !== 200) return;
+      var sites = r.body.organisations.filter(function (o) { return !o.excluded && o.lat !== undefined && o.status === 'open'; });
+      hospitalLayer = L.layerGroup(sites.map(function (o) {
+        var m = L.circleMarker([o.lat, o.lon], { pane: 'hospitals', radius: 6, color: '#ffffff', weight: 2, fillColor: HOSPITAL, fillOpacity: 1, bubblingMouseEvents: false });
+        m.bindTooltip(o.name);
+        var pop = el('div');
+        pop.appendChild(link(o.name, '/organisations/' + encodeURIComponent(o.ods_code)));
+        if (o.phone) { pop.appendChild(el('br')); pop.appendChild(phoneLink(o.phone)); }
+        m.bindPopup(pop);
+        return m;
+      })).addTo(map);
+      var details = el('details', { 'class': 'nhsuk-details app-details' });
+      var summary = el('summary', { 'class': 'nhsuk-details__summary' });
+      summary.appendChild(el('span', { 'class': 'nhsuk-details__summary-text' }, 'The ' + sites.length + ' hospital' + (sites.length === 1 ? '' : 's') + ' of ' + name + ' marked on the map'));
+      details.appendChild(summary);
+      var ul = el('ul', { 'class': 'nhsuk-list nhsuk-list--bullet nhsuk-details__text' });
+      sites.forEach(function (o) {
+        var li = el('li');
+        li.appendChild(link(o.name, '/organisations/' + encodeURIComponent(o.ods_code)));
+        if (o.postcode) li.appendChild(document.createTextNode(', ' + o.postcode));
+        ul.appendChild(li);
+      });
+      details.appendChild(ul);
+      hospitalSites.hidden = false;
+      hospitalSites.replaceChildren(details);
+      if (marker) marker.bringToFront();
+    }).catch(function () { if (hospitalKey === key) hospitalKey = null; });
   }
 
   function renderPartial(body) {
@@ -306,6 +494,7 @@
     }
     show(parts);
     highlighted = alliances.length ? alliances[0].code : null;
+    setSince(alliances.length === 1 ? alliances[0].since_2024 || null : null);
     rehighlight();
   }
 
@@ -316,6 +505,8 @@
 
   function error(body, fallback) {
     var msg = body && body.error ? body.error.message : fallback;
+    found = null;
+    setSince(null);
     answer.removeAttribute('aria-busy');
     show([el('h2', {}, 'No answer'), el('p', { 'class': 'nhsuk-body' }, msg)], true);
     highlighted = null;
@@ -327,8 +518,10 @@
   function askPostcode(pc) {
     var mine = ++asked;
     current = { postcode: pc };
+    found = null;
     saveState();
-    return getJSON('/api/v1/postcodes/' + encodeURIComponent(pc) + '?edition=' + edition()).then(function (r) {
+    var newest = edition() === defaultEdition();
+    return getJSON('/api/v1/postcodes/' + encodeURIComponent(pc) + '?edition=' + edition() + (newest ? '&include=hospitals' : '')).then(function (r) {
       if (mine !== asked) return;
       if (r.status !== 200) { error(r.body, 'That postcode could not be looked up.'); return; }
       var b = r.body;
@@ -339,19 +532,26 @@
         return;
       }
       var located = b.location !== 'none' && b.lat !== undefined;
-      var subtitle = located ? null : 'This postcode has no exact location.';
+      var f = found = { mine: mine, title: b.postcode, subtitle: located ? null : 'This postcode has no exact location.', body: b, all: null,
+        now: newest ? b : null, trusts: null, pending: 0 };
       // The answer at once; then the place's answers in the other editions, for the region
-      // and its history. The panel is busy meanwhile, so a screen reader announces it once.
-      var more = located && b.in_england;
-      if (more) answer.setAttribute('aria-busy', 'true');
+      // and its history, and what its alliance is now, with the nearest hospitals.
       if (located) place(b.lat, b.lon);
-      var alliance = renderPlace(b.postcode, subtitle, b, null);
+      if (areaOf(b, 'cancer-alliance')) answer.setAttribute('aria-busy', 'true');
+      var alliance = renderPlace(f);
       if (alliance) fitArea(alliance.code, located ? L.latLng(b.lat, b.lon) : null);
       else if (located) map.setView([b.lat, b.lon], Math.max(map.getZoom(), 8));
-      if (!more || !alliance) { answer.removeAttribute('aria-busy'); return; }
-      return getJSON('/api/v1/lookup?lat=' + b.lat + '&lon=' + b.lon + '&edition=all').then(function (a) {
-        if (mine === asked && a.status === 200) renderPlace(b.postcode, subtitle, b, a.body.editions);
-      }, function () {}).finally(function () { if (mine === asked) answer.removeAttribute('aria-busy'); });
+      if (!alliance) { answer.removeAttribute('aria-busy'); return; }
+      if (!newest) addNow(f, '/api/v1/postcodes/' + encodeURIComponent(pc) + '?include=hospitals');
+      addTrusts(f);
+      if (located && b.in_england) {
+        more(f, '/api/v1/lookup?lat=' + b.lat + '&lon=' + b.lon + '&edition=all', function (a) {
+          f.all = a.editions;
+          renderPlace(f);
+          addTrusts(f);
+        });
+      }
+      if (!f.pending) answer.removeAttribute('aria-busy');
     }).catch(unreachable);
   }
 
@@ -360,15 +560,22 @@
   function askPoint(lat, lon, title, move) {
     var mine = ++asked;
     current = { lat: lat, lon: lon };
+    found = null;
     saveState();
-    return getJSON('/api/v1/lookup?lat=' + lat.toFixed(6) + '&lon=' + lon.toFixed(6) + '&edition=all').then(function (r) {
+    var ll = 'lat=' + lat.toFixed(6) + '&lon=' + lon.toFixed(6);
+    return getJSON('/api/v1/lookup?' + ll + '&edition=all').then(function (r) {
       if (mine !== asked) return;
       place(lat, lon);
       if (r.status !== 200) { error(r.body, 'That place could not be looked up.'); return; }
       var all = r.body.editions || [];
       var body = all.filter(function (e) { return e.edition === edition(); })[0] || all[all.length - 1];
-      var alliance = renderPlace(title, lat.toFixed(4) + ', ' + lon.toFixed(4), body, all);
+      var f = found = { mine: mine, title: title, subtitle: lat.toFixed(4) + ', ' + lon.toFixed(4), body: body, all: all, now: null, trusts: null, pending: 0 };
+      if (areaOf(body, 'cancer-alliance')) answer.setAttribute('aria-busy', 'true');
+      var alliance = renderPlace(f);
       if (move && alliance) fitArea(alliance.code, L.latLng(lat, lon));
+      if (!alliance) { answer.removeAttribute('aria-busy'); return; }
+      addNow(f, '/api/v1/lookup?' + ll + '&include=hospitals');
+      addTrusts(f);
     }).catch(unreachable);
   }
 
@@ -408,6 +615,7 @@
   editionSelect.addEventListener('change', function () { showEditionNotes(); saveState(); drawLayers(); askAgain(); });
   showFootprints.addEventListener('change', function () { saveState(); drawLayers(); });
   showRegions.addEventListener('change', function () { saveState(); drawLayers(); });
+  showHospitals.addEventListener('change', function () { saveState(); drawHospitals(); });
   document.getElementById('locate').addEventListener('click', function () {
     if (!navigator.geolocation) { error(null, 'This browser cannot share its location. Type a postcode instead.'); return; }
     show([el('p', { 'class': 'nhsuk-body' }, 'Finding your location…')]);
@@ -424,7 +632,9 @@
   var q = new URLSearchParams(location.search);
   if (q.get('footprints') === '1') showFootprints.checked = true;
   if (q.get('regions') === '1') showRegions.checked = true;
+  if (q.get('hospitals') === '1') showHospitals.checked = true;
   showEditionNotes();
+  drawHospitals();
   var lat = parseFloat(q.get('lat'));
   var lon = parseFloat(q.get('lon'));
   if (q.get('postcode')) {
@@ -438,11 +648,12 @@
       if (r.status !== 200) { error(r.body, 'That area is not known.'); return; }
       var fp = r.body.type === 'stp' || r.body.type === 'icb';
       if (fp) { showFootprints.checked = true; drawLayers(); }
-      var kind = { 'cancer-alliance': 'Cancer Alliance', stp: 'STP / ICS footprint', icb: 'Integrated Care Board (ICS footprint)' }[r.body.type] || r.body.type;
+      var kind = { 'cancer-alliance': 'Cancer Alliance', stp: 'Local NHS area (STP / ICS footprint)', icb: 'Local NHS area (Integrated Care Board)' }[r.body.type] || r.body.type;
       var about = el('p', { 'class': 'nhsuk-body' });
       about.appendChild(link('About ' + r.body.name, (fp ? '/footprints/' : '/alliances/') + r.body.code + '?edition=' + r.body.edition));
       show([el('h2', {}, r.body.name), el('p', { 'class': 'nhsuk-body-s app-muted' }, kind + ', ' + r.body.edition + ' boundaries, outlined on the map.'), about]);
       highlighted = r.body.code;
+      setSince(r.body.since_2024 || null);
       rehighlight();
       if (r.body.bbox) map.fitBounds([[r.body.bbox[1], r.body.bbox[0]], [r.body.bbox[3], r.body.bbox[2]]], { padding: [24, 24] });
     }).catch(unreachable);
