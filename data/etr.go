@@ -44,47 +44,39 @@ func ReadTrusts(r io.Reader, name string) ([]Trust, error) {
 	defer done()
 	var trusts []Trust
 	seen := map[string]int{}
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, csvError(name, err)
-		}
-		line, _ := cr.FieldPos(0)
-		bad := func(format string, args ...any) error {
-			return &RowError{File: name, Line: line, Kind: ErrMalformedRow, Reason: fmt.Sprintf(format, args...)}
-		}
+	err = eachRow(cr, name, func(rec []string, at csvRow) error {
 		f := func(col int) string { return strings.TrimSpace(rec[col-1]) }
-		t := Trust{Line: line, Code: f(1), Name: f(2), NationalGrouping: f(3), HealthGeography: f(4),
+		t := Trust{Line: at.line, Code: f(1), Name: f(2), NationalGrouping: f(3), HealthGeography: f(4),
 			Postcode: normalisePostcode(f(10)), Phone: f(18), GOR: f(24)}
 		if !isODSCode(t.Code) {
-			return nil, bad("code %q is not an ODS code (is there a header row? etr.csv has none)", t.Code)
+			return at.bad("code %q is not an ODS code (is there a header row? etr.csv has none)", t.Code)
 		}
-		if prev, dup := seen[t.Code]; dup {
-			return nil, &RowError{File: name, Line: line, Kind: ErrDuplicateCode,
-				Reason: fmt.Sprintf("code %s already on line %d", t.Code, prev)}
+		if err := at.unique(seen, "code", t.Code); err != nil {
+			return err
 		}
-		seen[t.Code] = line
 		if t.Name == "" {
-			return nil, bad("%s: empty name", t.Code)
+			return at.bad("%s: empty name", t.Code)
 		}
 		for col := 5; col <= 9; col++ {
 			if s := f(col); s != "" {
 				t.Address = append(t.Address, s)
 			}
 		}
+		var err error
 		if t.Opened, err = odsDate(f(11)); err != nil || t.Opened.IsZero() {
-			return nil, bad("%s: open date %q is not a date (YYYYMMDD)", t.Code, f(11))
+			return at.bad("%s: open date %q is not a date (YYYYMMDD)", t.Code, f(11))
 		}
 		if t.Closed, err = odsDate(f(12)); err != nil {
-			return nil, bad("%s: close date %q is not a date (YYYYMMDD)", t.Code, f(12))
+			return at.bad("%s: close date %q is not a date (YYYYMMDD)", t.Code, f(12))
 		}
 		if !t.Closed.IsZero() && t.Closed.Before(t.Opened) {
-			return nil, bad("%s: closed %s before it opened %s", t.Code, f(12), f(11))
+			return at.bad("%s: closed %s before it opened %s", t.Code, f(12), f(11))
 		}
 		trusts = append(trusts, t)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(trusts) == 0 {
 		return nil, &RowError{File: name, Kind: ErrNoRows, Reason: "no rows"}

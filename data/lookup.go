@@ -135,15 +135,7 @@ func ReadLookup(r io.Reader, name string) (*Lookup, error) {
 		ins[j] = interner{}
 	}
 	var slab []string // rows are cut from slabs of 1024 rows to save allocations
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, csvError(name, err)
-		}
-		line, _ := cr.FieldPos(0)
+	err = eachRow(cr, name, func(rec []string, at csvRow) error {
 		if len(slab) < n {
 			slab = make([]string, 1024*n)
 		}
@@ -165,7 +157,11 @@ func ReadLookup(r io.Reader, name string) (*Lookup, error) {
 				}
 			}
 		}
-		l.Lines = append(l.Lines, line)
+		l.Lines = append(l.Lines, at.line)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(l.Rows) == 0 {
 		return nil, &RowError{File: name, Kind: ErrNoRows, Reason: "header but no data rows"}

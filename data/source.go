@@ -136,3 +136,41 @@ func normalisePostcode(s string) string {
 	}
 	return s
 }
+
+// csvRow is one record being read: where it is, for errors.
+type csvRow struct {
+	file string
+	line int
+}
+
+// bad is a malformed-row error naming the file and line.
+func (r csvRow) bad(format string, args ...any) error {
+	return &RowError{File: r.file, Line: r.line, Kind: ErrMalformedRow, Reason: fmt.Sprintf(format, args...)}
+}
+
+// unique records code as seen on this row, or says on which line it was seen before.
+func (r csvRow) unique(seen map[string]int, what, code string) error {
+	if prev, dup := seen[code]; dup {
+		return &RowError{File: r.file, Line: r.line, Kind: ErrDuplicateCode, Reason: fmt.Sprintf("%s %s already on line %d", what, code, prev)}
+	}
+	seen[code] = r.line
+	return nil
+}
+
+// eachRow calls fn with every remaining record of cr and where it is; malformed CSV, or an
+// error from fn, stops it.
+func eachRow(cr *csv.Reader, name string, fn func(rec []string, at csvRow) error) error {
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return csvError(name, err)
+		}
+		line, _ := cr.FieldPos(0)
+		if err := fn(rec, csvRow{name, line}); err != nil {
+			return err
+		}
+	}
+}

@@ -1,7 +1,6 @@
 package data
 
 import (
-	"fmt"
 	"io"
 	"strings"
 )
@@ -44,38 +43,29 @@ func ReadTrustAlliances(r io.Reader, name string) ([]TrustAlliance, error) {
 	notes, hasNotes := col["notes"]
 	var rows []TrustAlliance
 	seen := map[string]int{}
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, csvError(name, err)
-		}
-		line, _ := cr.FieldPos(0)
-		bad := func(format string, args ...any) error {
-			return &RowError{File: name, Line: line, Kind: ErrMalformedRow, Reason: fmt.Sprintf(format, args...)}
-		}
+	err = eachRow(cr, name, func(rec []string, at csvRow) error {
 		f := func(i int) string { return strings.TrimSpace(rec[i]) }
-		ta := TrustAlliance{Line: line, TrustCode: f(idx[0]), TrustName: f(idx[1]), AllianceName: f(idx[2]), AllianceCode: f(idx[3])}
+		ta := TrustAlliance{Line: at.line, TrustCode: f(idx[0]), TrustName: f(idx[1]), AllianceName: f(idx[2]), AllianceCode: f(idx[3])}
 		if hasNotes {
 			ta.Notes = f(notes)
 		}
 		if !isODSCode(ta.TrustCode) {
-			return nil, bad("ods_code %q is not an ODS code", ta.TrustCode)
+			return at.bad("ods_code %q is not an ODS code", ta.TrustCode)
 		}
-		if prev, dup := seen[ta.TrustCode]; dup {
-			return nil, &RowError{File: name, Line: line, Kind: ErrDuplicateCode,
-				Reason: fmt.Sprintf("trust %s already on line %d", ta.TrustCode, prev)}
+		if err := at.unique(seen, "trust", ta.TrustCode); err != nil {
+			return err
 		}
-		seen[ta.TrustCode] = line
 		if (ta.AllianceName == "") != (ta.AllianceCode == "") {
-			return nil, bad("%s: cancer_alliance_name %q but cancer_alliance_code %q: need both or neither", ta.TrustCode, ta.AllianceName, ta.AllianceCode)
+			return at.bad("%s: cancer_alliance_name %q but cancer_alliance_code %q: need both or neither", ta.TrustCode, ta.AllianceName, ta.AllianceCode)
 		}
 		if ta.AllianceCode != "" && !isODSCode(ta.AllianceCode) {
-			return nil, bad("%s: cancer_alliance_code %q is not an ODS code", ta.TrustCode, ta.AllianceCode)
+			return at.bad("%s: cancer_alliance_code %q is not an ODS code", ta.TrustCode, ta.AllianceCode)
 		}
 		rows = append(rows, ta)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(rows) == 0 {
 		return nil, &RowError{File: name, Kind: ErrNoRows, Reason: "header but no data rows"}
