@@ -146,6 +146,17 @@ func BenchmarkHandlerLookupHospitals(b *testing.B) {
 	benchGET(b, s, paths)
 }
 
+// BenchmarkHandlerSearch answers GET /api/v1/search for a mix of names, codes and postcodes.
+func BenchmarkHandlerSearch(b *testing.B) {
+	s := benchServer(b)
+	var paths []string
+	for _, q := range []string{"sheffield", "sheffield teaching", "addenbrooke", "christie", "RGT", "RH8", "N80", "S1 2HE", "S18",
+		"derbyshire dales", "st thomas", "royal", "north", "leeds", "E56000025", "abbey", "kings", "west", "hosp", "guy's"} {
+		paths = append(paths, "/api/v1/search?limit=8&q="+url.QueryEscape(q))
+	}
+	benchGET(b, s, paths)
+}
+
 // BenchmarkHandlerPostcode answers GET /api/v1/postcodes/{pc} for real postcodes.
 func BenchmarkHandlerPostcode(b *testing.B) {
 	s := benchServer(b)
