@@ -222,11 +222,15 @@ func (s *Snapshot) approximate(pc data.Postcode, found bool, info EditionInfo) (
 }
 
 // countryOf names a country by the ONS code the postcode data gives.
+// The references are shared by every answer: built once, never changed.
 func (s *Snapshot) countryOf(code string) *CountryRef {
-	if a, ok := s.countries.Area(code); ok {
-		return &CountryRef{Code: a.Code, Name: a.Name, Match: "postcode"}
-	}
-	return nil
+	s.countryRefsOnce.Do(func() {
+		s.countryRefs = map[string]*CountryRef{}
+		for _, a := range s.countries.areas {
+			s.countryRefs[a.Code] = &CountryRef{Code: a.Code, Name: a.Name, Match: "postcode"}
+		}
+	})
+	return s.countryRefs[code]
 }
 
 // partial aggregates the postcodes whose outcode or sector is q.

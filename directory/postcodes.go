@@ -90,7 +90,6 @@ func (t *PostcodeTable) Len() int {
 
 func (t *PostcodeTable) record(r postcodeRow) PostcodeRecord {
 	rec := PostcodeRecord{
-		Postcode: r.key.String(),
 		Located:  r.located,
 		Quality:  int(r.quality),
 		Country:  t.strings[r.country],
@@ -115,7 +114,9 @@ func (t *PostcodeTable) find(postcode string) (PostcodeRecord, bool) {
 	if !found {
 		return PostcodeRecord{}, false
 	}
-	return t.record(t.rows[i]), true
+	rec := t.record(t.rows[i])
+	rec.Postcode = postcode // the same text, without building it again from the key
+	return rec, true
 }
 
 func cmpKey(a, b postcodeKey) int {

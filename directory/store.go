@@ -86,6 +86,9 @@ type Snapshot struct {
 	overlapMu  sync.Mutex
 	overlaps   map[overlapKey]*overlapEntry
 	simplified sync.Map // simplifiedKey → *simplifiedEntry
+
+	countryRefsOnce sync.Once
+	countryRefs     map[string]*CountryRef // countryOf's answers, shared by every answer
 }
 
 // Open reads the database at path (read-only) into a Snapshot and closes it again: answers
