@@ -39,13 +39,15 @@ db: $(DB)
 # use the Arial fallback and fetch nothing outside the server.
 VENDOR := web/static/vendor
 NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
+# GOV.UK's accessible-autocomplete (its bundle includes Preact): the map page's search box.
+AUTOCOMPLETE := node_modules/accessible-autocomplete/dist
 web-assets: $(VENDOR)/.stamp
 node_modules/.package-lock.json: package-lock.json package.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 $(VENDOR)/.stamp: node_modules/.package-lock.json Makefile
-	rm -rf $(VENDOR)/leaflet $(VENDOR)/nhsuk
-	mkdir -p $(VENDOR)/leaflet $(VENDOR)/nhsuk
+	rm -rf $(VENDOR)/leaflet $(VENDOR)/nhsuk $(VENDOR)/accessible-autocomplete
+	mkdir -p $(VENDOR)/leaflet $(VENDOR)/nhsuk $(VENDOR)/accessible-autocomplete
 	sed -e 's#^//\# sourceMappingURL=.*##' node_modules/leaflet/dist/leaflet.js > $(VENDOR)/leaflet/leaflet.js
 	cp node_modules/leaflet/dist/leaflet.css $(VENDOR)/leaflet/
 	cp -r node_modules/leaflet/dist/images $(VENDOR)/leaflet/
@@ -55,6 +57,9 @@ $(VENDOR)/.stamp: node_modules/.package-lock.json Makefile
 	! grep -Eo 'url\((https?:)?//[^)]*\)' $(VENDOR)/nhsuk/nhsuk-frontend.min.css $(VENDOR)/leaflet/leaflet.css
 	sed -e 's#//\# sourceMappingURL=.*##' $(NHSUK)/nhsuk-frontend.min.js > $(VENDOR)/nhsuk/nhsuk-frontend.min.js
 	cp -r $(NHSUK)/assets $(VENDOR)/nhsuk/
+	sed -e 's#^//\# sourceMappingURL=.*##' $(AUTOCOMPLETE)/accessible-autocomplete.min.js > $(VENDOR)/accessible-autocomplete/accessible-autocomplete.min.js
+	sed -e 's#/\*\# sourceMappingURL=[^*]*\*/##' $(AUTOCOMPLETE)/accessible-autocomplete.min.css > $(VENDOR)/accessible-autocomplete/accessible-autocomplete.min.css
+	! grep -Eo 'url\((https?:)?//[^)]*\)' $(VENDOR)/accessible-autocomplete/accessible-autocomplete.min.css
 	touch $@
 
 test: $(BIN) lint deps cross openapi-lint
@@ -93,9 +98,15 @@ deps:
 	check geo; check data geo; check directory geo data; check web directory geo data; \
 	exit $$bad
 
-# Regenerates docs/benchmarks.md, peers included (about 5 minutes; loopback only).
+# Regenerates docs/benchmarks.md, peers included, MapIt too (about 15 minutes; loopback only).
 bench:
 	bash bench/run.sh
+
+# The MapIt comparison alone (about 3 minutes): rewrites its section of docs/benchmarks.md and the
+# MapIt rows of the targets. MapIt runs under a temporary folder and is stopped on exit.
+.PHONY: bench-mapit
+bench-mapit:
+	bash bench/mapit.sh --update docs/benchmarks.md
 
 # The regression guard CI runs (also part of make test): index vs naive, same run.
 bench-short:
@@ -119,4 +130,4 @@ soak:
 	ALLIANCE_SOAK=$${SOAK:-2m} $(GO) test -count=1 -run TestSoak -v -timeout 10m ./cmd/alliance/
 
 clean:
-	rm -rf bin var node_modules $(VENDOR)/leaflet $(VENDOR)/nhsuk $(VENDOR)/.stamp
+	rm -rf bin var node_modules $(VENDOR)/leaflet $(VENDOR)/nhsuk $(VENDOR)/accessible-autocomplete $(VENDOR)/.stamp

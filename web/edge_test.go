@@ -468,6 +468,8 @@ var getRouteSamples = map[string]string{
 	"/alliances/{code} (an edition)":   "/alliances/E56000902?edition=2021",
 	"/api/v1/areas/{code} (not found)": "/api/v1/areas/E99999999",
 	"/alliances/{code} (not found)":    "/alliances/E99999999",
+	"/search":                          "/search?q=west",
+	"/search (no match)":               "/search?q=nothing+like+it",
 }
 
 // TestHeadWhereverGet: over the wire, HEAD on every GET route (pages, static files, API,

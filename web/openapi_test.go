@@ -126,7 +126,7 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 	for _, r := range []string{"GET /healthz", "GET /readyz", "GET /metrics", "GET /api/v1/lookup", "POST /api/v1/postcodes",
 		"GET /api/v1/postcodes/{postcode}", "GET /api/v1/outcodes/{outcode}", "GET /api/v1/sectors/{sector}", "GET /api/v1/editions",
 		"GET /api/v1/areas", "GET /api/v1/areas/{code}", "GET /api/v1/areas/{code}/geometry", "GET /api/v1/layers/{file}",
-		"GET /api/openapi.json", "GET /api/docs", "GET /api/v1/organisations", "GET /api/v1/organisations/{ods}", "GET /organisations/{ods}", "GET /organisations", "GET /api/v1/search"} {
+		"GET /api/openapi.json", "GET /api/docs", "GET /api/v1/organisations", "GET /api/v1/organisations/{ods}", "GET /organisations/{ods}", "GET /organisations", "GET /api/v1/search", "GET /search"} {
 		if !served[r] {
 			t.Errorf("the walk did not find %s: is the normalisation right?", r)
 		}
@@ -491,6 +491,11 @@ func TestOpenAPIResponses(t *testing.T) {
 		{"", "GET", "/organisations?alliance=N01", "", nil, 200, false, ""},
 		{"", "GET", "/organisations?alliance=E56000999", "", nil, 404, false, ""},
 		{"no data", "GET", "/alliances", "", nil, 503, false, ""},
+		{"", "GET", "/search?q=west+general", "", nil, 200, false, ""},
+		{"", "GET", "/search?q=nothing+like+it", "", nil, 200, false, ""},
+		{"", "GET", "/search", "", nil, 400, true, ""},
+		{"", "GET", "/search?q=" + strings.Repeat("a", 201), "", nil, 400, true, ""},
+		{"", "POST", "/search?q=west", "", nil, 405, false, "GET"},
 		{"", "GET", "/static/app.css", "", nil, 200, false, ""},
 		{"", "GET", "/static/nope.css", "", nil, 404, false, ""},
 		{"", "PUT", "/static/app.css", "", nil, 405, false, "GET"},

@@ -131,6 +131,7 @@ func (s *Server) pageRoutes(r chi.Router) {
 		r.Get("/footprints/{code}", s.handleAreaPage(directory.ICB))
 		r.Get("/organisations", s.handleOrganisationsPage)
 		r.Get("/organisations/{ods}", s.handleOrganisationPage)
+		r.Get("/search", s.handleSearchPage)
 	})
 }
 

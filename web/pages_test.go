@@ -98,7 +98,8 @@ func TestPages(t *testing.T) {
 
 func TestPagesNoInlineScriptOrStyle(t *testing.T) {
 	h := fixtureServer(t, Config{})
-	for _, path := range []string{"/", "/alliances", "/alliances/E56000901", "/footprints/E54000904", "/organisations/RAA", "/organisations/RAA01", "/organisations/NOPE1", "/organisations", "/organisations?alliance=N01", "/api/docs"} {
+	for _, path := range []string{"/", "/alliances", "/alliances/E56000901", "/footprints/E54000904", "/organisations/RAA", "/organisations/RAA01", "/organisations/NOPE1", "/organisations", "/organisations?alliance=N01", "/api/docs",
+		"/search?q=west", "/search?q=nothing+like+it", "/search"} {
 		body := serve(h, httptest.NewRequest(http.MethodGet, path, nil)).Body.String()
 		if regexp.MustCompile(`<script>|<script [^>]*>[^<]|<style|style="|onclick=|onload=`).MatchString(body) {
 			t.Errorf("%s has inline script or style, which the Content-Security-Policy blocks", path)
@@ -226,7 +227,8 @@ func TestMapPageEditionPicker(t *testing.T) {
 
 // pagePaths are a page of each kind: the map, the directory, an organisation, the API's page
 // and an error page.
-var pagePaths = []string{"/", "/alliances", "/alliances/E56000901", "/footprints/E54000903", "/organisations/RAA", "/organisations/RAA01", "/api/docs", "/alliances/E00000000", "/organisations/RXX99"}
+var pagePaths = []string{"/", "/alliances", "/alliances/E56000901", "/footprints/E54000903", "/organisations/RAA", "/organisations/RAA01", "/api/docs", "/alliances/E00000000", "/organisations/RXX99",
+	"/search?q=west", "/search"}
 
 // TestOperatorAndBranding: by default no page carries the NHS logo, and every page says who
 // runs the service and that it is not an official NHS service; with NHS branding the logo is
@@ -350,5 +352,114 @@ func init() {
 	getRouteSamples["/organisations/{ods} (a trust)"] = "/organisations/raa"
 	if getRouteSamples["/api/v1/search"] == "" {
 		getRouteSamples["/api/v1/search"] = "/api/v1/search?q=west"
+	}
+}
+
+// TestSearchPage: GET /search, the search box's page without JavaScript. Each kind of result
+// links where it is answered and, where the server can say it at once, names its Cancer
+// Alliance: a postcode's and an outcode's by lookup, a trust's or hospital's as a member, a
+// council's with the share of its postcodes in each; the API's errors are a 400 page in words.
+func TestSearchPage(t *testing.T) {
+	h := fixtureServer(t, Config{})
+	tests := []struct {
+		path   string
+		status int
+		want   []string
+		not    []string
+	}{
+		// a hospital: its page, its trust, the alliance it is a member of, and the map
+		{"/search?q=west+general", 200, []string{"<title>Search results for west general – Find your Cancer Alliance</title>",
+			"<h1 class=\"nhsuk-heading-l\">Search results for “west general”</h1>", `<a href="/organisations/RAA01">West General Hospital</a>`,
+			"Hospital, run by West Hospitals NHS Trust", `Cancer Alliance (since April 2024): <a href="/alliances/E56000901?edition=2023">West Alliance</a>`,
+			`<a href="/?code=RAA01">Show West General Hospital on the map</a>`, `value="west general"`}, nil},
+		// a trust whose alliance merged: named now, linked to its trusts (two areas became it)
+		{"/search?q=st+marys", 200, []string{`<a href="/organisations/RBB01">St Mary’s Hospital</a>`, `<a href="/organisations/RBB">St Mary&#39;s and East Hospitals NHS Foundation Trust</a>`,
+			"NHS trust", "Cancer Alliance (since April 2024): <a href=\"/alliances/E56000902?edition=2023\">East Alliance</a>"}, nil},
+		// councils: one wholly in an alliance, one split, with the share of its postcodes in each
+		{"/search?q=one", 200, []string{"<h2 class=\"nhsuk-heading-s app-result-name\">One</h2>", "Council", `Cancer Alliance: <a href="/alliances/E56000901?edition=2023">West Alliance</a>`,
+			`<a href="/?q=E08000001">Show One on the map</a>`}, nil},
+		{"/search?q=two", 200, []string{"Its postcodes are split between these Cancer Alliances: <a href=\"/alliances/E56000901?edition=2023\">West Alliance</a> (67 % of its postcodes); <a href=\"/alliances/E56000902?edition=2023\">East Alliance</a> (33 % of its postcodes)"}, nil},
+		// a postcode and an outcode, answered here
+		{"/search?q=AA1+1AA", 200, []string{`<a href="/?postcode=AA11AA">AA1 1AA</a>`, "Postcode", `Cancer Alliance: <a href="/alliances/E56000901?edition=2023">West Alliance</a>`}, []string{"Show AA1 1AA on the map"}},
+		{"/search?q=aa1", 200, []string{`<a href="/?postcode=AA1">AA1</a>`, "Postcode district, 5 live postcodes", "West Alliance"}, nil},
+		// areas: the default edition's first, older editions said, the alliance now with its areas
+		{"/search?q=east+alliance", 200, []string{`<a href="/alliances/E56000902?edition=2023">East Alliance</a>`, "Cancer Alliance, In April 2024 this alliance became East Alliance",
+			"Cancer Alliance (2021 boundaries)", `<a href="/organisations?alliance=N02">East Alliance</a>`, "Cancer Alliance since April 2024, its hospital trusts are listed on its page",
+			`On the 2023 boundaries: <a href="/alliances/E56000902?edition=2023">East Alliance</a>`}, nil},
+		// no match: advice, not an error
+		{"/search?q=zzzz+nothing", 200, []string{"<h1 class=\"nhsuk-heading-l\">No match for “zzzz nothing”</h1>", "Check the spelling", "Try a postcode", `<a href="/alliances">browse every Cancer Alliance</a>`},
+			[]string{"There is a problem", "app-result"}},
+		// the API's errors, in words, with the box to try again
+		{"/search", 400, []string{"<title>Error: Search – Find your Cancer Alliance</title>", "There is a problem", `<a href="#q">Enter a postcode, a place, a hospital`,
+			`nhsuk-form-group--error`, `<span class="nhsuk-u-visually-hidden">Error:</span> Enter a postcode`, `aria-describedby="q-hint q-error"`}, nil},
+		{"/search?q=", 400, []string{"There is a problem", "Enter a postcode, a place, a hospital, an NHS trust, a council or an NHS area to search for."}, nil},
+		{"/search?q=+%21%3F+", 400, []string{"not only punctuation"}, nil},
+		{"/search?q=" + strings.Repeat("a", 201), 400, []string{"Your search is 201 characters long. Search for 200 characters or fewer"}, nil},
+		{"/search?q=" + strings.Repeat("é", 200), 200, []string{"No match for"}, nil},
+		{"/search?q=west&q=east", 400, []string{"Search for one thing at a time"}, nil},
+		{"/search?q=%FF%FE", 400, []string{"could not be read"}, nil},
+		// what was typed is shown as text, never as markup
+		{"/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E", 200, []string{"&lt;script&gt;alert(1)&lt;/script&gt;"}, []string{"<script>alert"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			w := serve(h, httptest.NewRequest(http.MethodGet, tt.path, nil))
+			if w.Code != tt.status {
+				t.Fatalf("status %d, want %d: %.300s", w.Code, tt.status, w.Body)
+			}
+			if ct := w.Header().Get("Content-Type"); ct != "text/html; charset=utf-8" {
+				t.Errorf("Content-Type %q", ct)
+			}
+			body := w.Body.String()
+			for _, s := range tt.want {
+				if !strings.Contains(body, s) {
+					t.Errorf("page lacks %q", s)
+				}
+			}
+			for _, s := range tt.not {
+				if strings.Contains(body, s) {
+					t.Errorf("page has %q", s)
+				}
+			}
+			if csp := w.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
+				t.Errorf("Content-Security-Policy = %q", csp)
+			}
+			// A page without the map: no script at all, and no menu item claims it.
+			if strings.Contains(body, "<script") || strings.Contains(body, `aria-current="page"`) {
+				t.Error("the search page loads a script or marks a menu item current")
+			}
+			if t.Failed() {
+				t.Logf("%s", body[strings.Index(body, "<main"):strings.Index(body, "</main>")])
+			}
+		})
+	}
+}
+
+// TestMapSearchBoxWithoutJavaScript: the map page's box is a plain form that goes to /search
+// with the words as q, and its plain input stands until the script replaces it.
+func TestMapSearchBoxWithoutJavaScript(t *testing.T) {
+	h := fixtureServer(t, Config{})
+	body := serve(h, httptest.NewRequest(http.MethodGet, "/?postcode=AA1+1AA", nil)).Body.String()
+	for _, want := range []string{`<form id="search" class="app-search" action="/search" method="get" role="search"`, `<label class="nhsuk-label nhsuk-label--s" for="postcode">Postcode, place, hospital or council</label>`,
+		`<input class="nhsuk-input" id="postcode" name="q" type="text"`, `value="AA1 1AA"`, `maxlength="200"`, `<button class="nhsuk-button app-button app-search-button" type="submit"`,
+		"/static/vendor/accessible-autocomplete/accessible-autocomplete.min.js", "/static/vendor/accessible-autocomplete/accessible-autocomplete.min.css",
+		"the search box still works"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the map page lacks %q", want)
+		}
+	}
+	// The library comes before the script that uses it.
+	if lib, app := strings.Index(body, "accessible-autocomplete.min.js"), strings.Index(body, "/static/app.js"); lib < 0 || app < lib {
+		t.Error("accessible-autocomplete is not loaded before app.js")
+	}
+	// Only the map page loads it.
+	if b := serve(h, httptest.NewRequest(http.MethodGet, "/alliances", nil)).Body.String(); strings.Contains(b, "accessible-autocomplete") {
+		t.Error("a directory page loads the autocomplete")
+	}
+	// Following the form: its fields (the box, and the map's options that belong to the form)
+	// make a search the page answers.
+	w := serve(h, httptest.NewRequest(http.MethodGet, "/search?q=west+general&edition=2023&hospitals=1", nil))
+	if w.Code != 200 || !strings.Contains(w.Body.String(), "West General Hospital") {
+		t.Errorf("the form's search: %d %.300s", w.Code, w.Body)
 	}
 }

@@ -1,9 +1,14 @@
 // The map page: draws the chosen edition's Cancer Alliances from the API and answers a
 // postcode, a click on the map or the browser's location with the areas that cover it.
+// The one search box (GOV.UK's accessible-autocomplete over GET /api/v1/search) also takes a
+// place, a hospital, an NHS trust, a council or an NHS area, by name or code: a trust, a
+// hospital or a council is answered with its Cancer Alliance, a place as a point, an area
+// by showing it. Without JavaScript the box's form goes to the /search page.
 // With the answer come the nearest hospitals of the place's Cancer Alliance as it stands now,
 // its member trusts and what to do next; the alliance's hospital sites can be marked on the map.
-// State lives in the address bar (postcode or lat/lon, edition, extra layers), so an answer
-// can be shared as a link and survives a reload.
+// State lives in the address bar (postcode, lat/lon, or the code of what the search found,
+// with its name as q; edition; extra layers), so an answer can be shared as a link and
+// survives a reload; /?q=words answers the best match of the words.
 (function () {
   'use strict';
 
@@ -17,7 +22,8 @@
   var HOSPITAL = '#d5281b';
 
   var form = document.getElementById('search');
-  var input = document.getElementById('postcode');
+  var input = document.getElementById('postcode'); // replaced by the autocomplete's own below
+  var searchBox = document.getElementById('search-box');
   var editionSelect = document.getElementById('edition');
   var editionHint = document.getElementById('edition-hint');
   var editionNotes = document.getElementById('edition-notes');
@@ -41,10 +47,13 @@
 
   var layers = { country: null, alliance: null, footprint: null, region: null };
   var loadedKey = {};
-  var highlighted = null; // the code of the area to outline
+  var highlighted = []; // the codes of the areas to outline
   var marker = null;
-  var current = null; // the last question: {postcode} or {lat, lon}
-  var pendingFit = null; // {code, edition, latlng}: move the map to an area once its layer is drawn
+  // current is the last question: {postcode}, {lat, lon, name?} (a point, or a place by name),
+  // {code, name, result} (a trust, hospital, council or alliance now, as the search found it),
+  // {code, name, area: true} (an area of the edition shown) or {q} (a search that matched nothing).
+  var current = null;
+  var pendingFit = null; // {codes, edition, latlng}: move the map to areas once their layer is drawn
   var asked = 0; // numbers the questions, so a slow old answer never replaces a newer one
   // found is what the current question found, drawn again as more arrives: {mine, title,
   // subtitle, body (the chosen edition), all (every edition), now (the newest edition, with
@@ -144,14 +153,14 @@
   function rehighlight() {
     if (layers.alliance) {
       layers.alliance.eachLayer(function (l) {
-        var on = highlighted && l.feature.properties.code === highlighted;
+        var on = highlighted.indexOf(l.feature.properties.code) >= 0;
         l.setStyle({ weight: on ? 4 : 1, color: on ? HIGHLIGHT : EDGE });
         if (on) l.bringToFront();
       });
     }
     if (layers.footprint) {
       layers.footprint.eachLayer(function (l) {
-        var on = highlighted && l.feature.properties.code === highlighted;
+        var on = highlighted.indexOf(l.feature.properties.code) >= 0;
         l.setStyle({ weight: on ? 4 : 1.5, color: on ? HIGHLIGHT : '#003087', dashArray: on ? null : '4 3' });
       });
     }
@@ -160,10 +169,10 @@
     if (marker) marker.bringToFront();
   }
 
-  // Moves the map to show the whole of an area (and the point asked about), once the layer
+  // Moves the map to show the whole of some areas (and the point asked about), once the layer
   // of that edition is on the map.
-  function fitArea(code, latlng) {
-    pendingFit = { code: code, edition: edition(), latlng: latlng };
+  function fitAreas(codes, latlng) {
+    pendingFit = { codes: codes, edition: edition(), latlng: latlng };
     applyFit();
   }
 
@@ -175,7 +184,11 @@
     ['alliance', 'footprint'].forEach(function (name) {
       var lyr = layers[name];
       if (bounds || !lyr || lyr.edition !== f.edition) return;
-      lyr.eachLayer(function (l) { if (l.feature.properties.code === f.code) bounds = L.latLngBounds(l.getBounds().getSouthWest(), l.getBounds().getNorthEast()); });
+      lyr.eachLayer(function (l) {
+        if (f.codes.indexOf(l.feature.properties.code) < 0) return;
+        var b = l.getBounds();
+        if (bounds) bounds.extend(b); else bounds = L.latLngBounds(b.getSouthWest(), b.getNorthEast());
+      });
     });
     if (!bounds) {
       if (layers.alliance && layers.alliance.edition === f.edition && f.latlng) {
@@ -193,6 +206,9 @@
     var q = new URLSearchParams();
     if (current && current.postcode) q.set('postcode', current.postcode);
     if (current && current.lat !== undefined) { q.set('lat', current.lat.toFixed(5)); q.set('lon', current.lon.toFixed(5)); }
+    if (current && current.code) q.set('code', current.code);
+    // The words of the question: the name of what was found, or the search itself.
+    if (current && (current.name || current.q)) q.set('q', current.name || current.q);
     q.set('edition', edition());
     if (showFootprints.checked) q.set('footprints', '1');
     if (showRegions.checked) q.set('regions', '1');
@@ -314,7 +330,7 @@
     if (!alliance) {
       parts.push(el('p', { 'class': 'nhsuk-body' }, body.statement || 'No Cancer Alliance covers this place.'));
       show(parts);
-      highlighted = null;
+      highlighted = [];
       setSince(null);
       rehighlight();
       return null;
@@ -387,7 +403,7 @@
     if (hospitals && hospitals.length) parts.push(hospitalsPart(hospitals, now));
     parts.push(nextStepsPart(f.trusts, now));
     show(parts);
-    highlighted = alliance.code;
+    highlighted = [alliance.code];
     setSince(now);
     rehighlight();
     return alliance;
@@ -493,7 +509,7 @@
       if (alliances.length > 1) parts.push(el('p', { 'class': 'nhsuk-body-s' }, 'Type the full postcode for an exact answer.'));
     }
     show(parts);
-    highlighted = alliances.length ? alliances[0].code : null;
+    highlighted = alliances.map(function (a) { return a.code; });
     setSince(alliances.length === 1 ? alliances[0].since_2024 || null : null);
     rehighlight();
   }
@@ -509,7 +525,7 @@
     setSince(null);
     answer.removeAttribute('aria-busy');
     show([el('h2', {}, 'No answer'), el('p', { 'class': 'nhsuk-body' }, msg)], true);
-    highlighted = null;
+    highlighted = [];
     rehighlight();
   }
 
@@ -539,7 +555,7 @@
       if (located) place(b.lat, b.lon);
       if (areaOf(b, 'cancer-alliance')) answer.setAttribute('aria-busy', 'true');
       var alliance = renderPlace(f);
-      if (alliance) fitArea(alliance.code, located ? L.latLng(b.lat, b.lon) : null);
+      if (alliance) fitAreas([alliance.code], located ? L.latLng(b.lat, b.lon) : null);
       else if (located) map.setView([b.lat, b.lon], Math.max(map.getZoom(), 8));
       if (!alliance) { answer.removeAttribute('aria-busy'); return; }
       if (!newest) addNow(f, '/api/v1/postcodes/' + encodeURIComponent(pc) + '?include=hospitals');
@@ -556,10 +572,11 @@
   }
 
   // askPoint answers a place; move says whether to move the map to its alliance (not after a
-  // click: the map is where the user wants it).
-  function askPoint(lat, lon, title, move) {
+  // click: the map is where the user wants it). A place found by name keeps its name (and
+  // says where it is in subtitle).
+  function askPoint(lat, lon, title, move, name, subtitle) {
     var mine = ++asked;
-    current = { lat: lat, lon: lon };
+    current = { lat: lat, lon: lon, name: name, subtitle: subtitle };
     found = null;
     saveState();
     var ll = 'lat=' + lat.toFixed(6) + '&lon=' + lon.toFixed(6);
@@ -569,10 +586,10 @@
       if (r.status !== 200) { error(r.body, 'That place could not be looked up.'); return; }
       var all = r.body.editions || [];
       var body = all.filter(function (e) { return e.edition === edition(); })[0] || all[all.length - 1];
-      var f = found = { mine: mine, title: title, subtitle: lat.toFixed(4) + ', ' + lon.toFixed(4), body: body, all: all, now: null, trusts: null, pending: 0 };
+      var f = found = { mine: mine, title: title, subtitle: subtitle || lat.toFixed(4) + ', ' + lon.toFixed(4), body: body, all: all, now: null, trusts: null, pending: 0 };
       if (areaOf(body, 'cancer-alliance')) answer.setAttribute('aria-busy', 'true');
       var alliance = renderPlace(f);
-      if (move && alliance) fitArea(alliance.code, L.latLng(lat, lon));
+      if (move && alliance) fitAreas([alliance.code], L.latLng(lat, lon));
       if (!alliance) { answer.removeAttribute('aria-busy'); return; }
       addNow(f, '/api/v1/lookup?' + ll + '&include=hospitals');
       addTrusts(f);
@@ -581,7 +598,458 @@
 
   function askAgain() {
     if (!current) return;
-    if (current.postcode) askPostcode(current.postcode); else askPoint(current.lat, current.lon, 'The place you chose', true);
+    if (current.postcode) askPostcode(current.postcode);
+    else if (current.lat !== undefined) askPoint(current.lat, current.lon, current.name || 'The place you chose', true, current.name, current.subtitle);
+    else if (current.result) choose(current.result, false);
+    else if (current.area) showArea(current.code, edition(), current.name);
+    else if (current.q) resolveText(current.q, false);
+  }
+
+  // --- Answers to what the search box found: trusts, hospitals, councils, alliances, areas ---
+
+  function para(text, cls) { return el('p', { 'class': cls || 'nhsuk-body' }, text); }
+
+  function addRow(dl, label, value) {
+    dl.appendChild(el('dt', {}, label));
+    var dd = el('dd');
+    if (typeof value === 'string') dd.textContent = value; else dd.appendChild(value);
+    dl.appendChild(dd);
+    return dd;
+  }
+
+  // A share of some postcodes in words, as the pages say it: never "0 %", never "100 %" for
+  // nearly all.
+  function percent(v) {
+    if (v < 0.005) return 'under 1 %';
+    if (v >= 0.995 && v < 1) return 'over 99 %';
+    return Math.round(v * 100) + ' %';
+  }
+
+  // Links to alliances' pages: "A", "A and B".
+  function areaLinks(areas) {
+    var span = el('span');
+    areas.forEach(function (a, i) {
+      if (i) span.appendChild(document.createTextNode(i === areas.length - 1 ? ' and ' : ', '));
+      span.appendChild(link(a.name, '/alliances/' + a.code + '?edition=' + a.edition));
+    });
+    return span;
+  }
+
+  function unplace() { if (marker) { map.removeLayer(marker); marker = null; } }
+
+  // Trusts, hospitals and councils are answered in the newest edition (the alliances now, a
+  // council's shares): choosing one moves the map to those boundaries.
+  function useDefaultEdition() {
+    if (edition() === defaultEdition()) return;
+    editionSelect.value = defaultEdition();
+    showEditionNotes();
+    drawLayers();
+  }
+
+  // The newest edition's alliances, each with what it became in April 2024 (fetched once).
+  var newestAlliances = null;
+  function alliancesNow() {
+    if (!newestAlliances) {
+      newestAlliances = getJSON('/api/v1/areas?type=cancer-alliance&edition=' + encodeURIComponent(defaultEdition())).then(function (r) {
+        if (r.status !== 200) { newestAlliances = null; return []; }
+        return r.body.areas;
+      }, function () { newestAlliances = null; return []; });
+    }
+    return newestAlliances;
+  }
+
+  // The newest edition's areas of an alliance as it stands now (two where alliances merged).
+  function areasOfNow(areas, code) {
+    return areas.filter(function (a) { return a.since_2024 && a.since_2024.code === code; });
+  }
+
+  // Outlines an answer's alliances (of the newest edition) and moves the map to them and the
+  // place, when the map shows that edition; otherwise says how to see them.
+  function outline(codes, latlng, parts) {
+    if (edition() === defaultEdition()) {
+      highlighted = codes;
+      if (codes.length) fitAreas(codes, latlng);
+      else if (latlng) map.setView(latlng, Math.max(map.getZoom(), 9));
+    } else {
+      highlighted = [];
+      if (codes.length) parts.push(para('The map shows the ' + edition() + ' boundaries: choose ' + defaultEdition() + ' to see this alliance outlined.', 'nhsuk-body-s app-muted app-note'));
+      if (latlng) map.setView(latlng, Math.max(map.getZoom(), 9));
+    }
+    rehighlight();
+  }
+
+  // A trust or a hospital: the Cancer Alliance it is a member of (as the alliances stand since
+  // April 2024), with the hospital marked and the alliance outlined on the map.
+  function askOrganisation(r, fresh) {
+    var mine = ++asked;
+    current = { code: r.code, name: r.name, result: r };
+    found = null;
+    if (fresh) useDefaultEdition();
+    saveState();
+    var latlng = r.lat !== undefined && r.lon !== undefined ? L.latLng(r.lat, r.lon) : null;
+    if (latlng) place(r.lat, r.lon); else unplace();
+    answer.setAttribute('aria-busy', 'true');
+    return Promise.all([getJSON('/api/v1/organisations/' + encodeURIComponent(r.code)), alliancesNow()]).then(function (res) {
+      if (mine !== asked) return;
+      answer.removeAttribute('aria-busy');
+      if (res[0].status !== 200) { error(res[0].body, 'That hospital or trust could not be found.'); return; }
+      var o = res[0].body;
+      var site = o.kind === 'site';
+      var parts = [el('h2', {}, o.name),
+        para(site ? 'Hospital' + (o.trust ? ', run by ' + o.trust.name : '') : 'NHS trust' + (o.status === 'closed' ? ' (closed)' : ''), 'nhsuk-body-s app-muted')];
+      var now = o.alliance;
+      var codes = [];
+      var dl = el('dl');
+      if (now) {
+        var areas = areasOfNow(res[1], now.code);
+        codes = areas.map(function (a) { return a.code; });
+        addRow(dl, 'Cancer Alliance', areas.length === 1 ? link(now.name, '/alliances/' + areas[0].code + '?edition=' + areas[0].edition)
+          : link(now.name, '/organisations?alliance=' + encodeURIComponent(now.ods_code))).className = 'app-answer-main';
+        if (areas.length > 1 || (areas.length === 1 && areas[0].name !== now.name)) addRow(dl, 'On the ' + defaultEdition() + ' boundaries', areaLinks(areas));
+        if (o.also_with) addRow(dl, 'Also works with', o.also_with.name);
+      }
+      var address = (o.address || []).concat(o.postcode ? [o.postcode] : []);
+      if (address.length) addRow(dl, 'Address', address.join(', '));
+      if (o.phone) addRow(dl, 'Phone', phoneLink(o.phone));
+      if (o.website) addRow(dl, 'Website', siteLink(o.website, o.website, o.name));
+      parts.push(dl);
+      parts.push(para(now ? (site ? 'Its trust is' : 'This trust is') + ' a member of ' + now.name + ', as the Cancer Alliances stand since April 2024.'
+        : (site ? 'Its trust is' : 'This trust is') + ' not a member of a Cancer Alliance.', 'nhsuk-body app-since'));
+      var more = el('p', { 'class': 'nhsuk-body-s' });
+      more.appendChild(link('More about ' + o.name, '/organisations/' + encodeURIComponent(o.ods_code)));
+      if (now) {
+        more.appendChild(document.createTextNode(' · '));
+        more.appendChild(link('The hospital trusts of ' + now.name, '/organisations?alliance=' + encodeURIComponent(now.ods_code)));
+      }
+      parts.push(more);
+      outline(codes, latlng, parts);
+      show(parts);
+      setSince(now ? { code: now.code, name: now.name } : null);
+    }).catch(unreachable);
+  }
+
+  // A council: the Cancer Alliances of the newest edition its postcodes are in, with their shares.
+  function askCouncil(r, fresh) {
+    ++asked;
+    current = { code: r.code, name: r.name, result: r };
+    found = null;
+    if (fresh) useDefaultEdition();
+    saveState();
+    unplace();
+    answer.removeAttribute('aria-busy');
+    var list = r.alliances || [];
+    var parts = [el('h2', {}, r.name), para('Council (local authority district)', 'nhsuk-body-s app-muted')];
+    if (!list.length) {
+      parts.push(para('No Cancer Alliance covers ' + r.name + ': Cancer Alliances cover England only.'));
+    } else if (list.length === 1) {
+      var a = list[0];
+      var dl = el('dl');
+      addRow(dl, 'Cancer Alliance', link(a.name, '/alliances/' + a.code + '?edition=' + defaultEdition())).className = 'app-answer-main';
+      addRow(dl, 'Boundaries', defaultEdition() + ' (the newest in this service)');
+      parts.push(dl);
+      parts.push(para(a.share >= 0.995 ? 'All of its postcodes are in ' + a.name + '.' : percent(a.share) + ' of its postcodes are in ' + a.name + '.', 'nhsuk-body app-since'));
+      if (a.since_2024) parts.push(para(statement(a.since_2024), 'nhsuk-body app-since'));
+    } else {
+      parts.push(para('Its postcodes are split between ' + list.length + ' Cancer Alliances (' + defaultEdition() + ' boundaries):'));
+      var ul = el('ul', { 'class': 'nhsuk-list nhsuk-list--bullet' });
+      list.forEach(function (a) {
+        var li = el('li');
+        li.appendChild(link(a.name, '/alliances/' + a.code + '?edition=' + defaultEdition()));
+        li.appendChild(document.createTextNode(': ' + percent(a.share) + ' of its postcodes'));
+        ul.appendChild(li);
+      });
+      parts.push(ul);
+      parts.push(para('Type a postcode for an exact answer.', 'nhsuk-body-s'));
+    }
+    outline(list.map(function (a) { return a.code; }), null, parts);
+    show(parts);
+    setSince(list.length === 1 ? list[0].since_2024 || null : null);
+  }
+
+  // An alliance as it stands since April 2024: its areas on the newest boundaries, and its trusts.
+  function askAllianceNow(r, fresh) {
+    var mine = ++asked;
+    var ods = decodeURIComponent((r.path.split('alliance=')[1] || r.code));
+    current = { code: ods, name: r.name, result: r };
+    found = null;
+    if (fresh) useDefaultEdition();
+    saveState();
+    unplace();
+    return alliancesNow().then(function (all) {
+      if (mine !== asked) return;
+      var areas = areasOfNow(all, r.code);
+      var parts = [el('h2', {}, r.name), para('Cancer Alliance, as the alliances stand since April 2024', 'nhsuk-body-s app-muted')];
+      if (areas.length) {
+        var dl = el('dl');
+        addRow(dl, 'On the ' + defaultEdition() + ' boundaries', areaLinks(areas)).className = 'app-answer-main';
+        parts.push(dl);
+      }
+      var more = el('p', { 'class': 'nhsuk-body' });
+      more.appendChild(link('The hospital trusts of ' + r.name, r.path));
+      parts.push(more);
+      outline(areas.map(function (a) { return a.code; }), null, parts);
+      show(parts);
+      setSince({ code: r.code, name: r.name });
+    }).catch(unreachable);
+  }
+
+  var AREA_KINDS = { 'cancer-alliance': 'Cancer Alliance', stp: 'Local NHS area (STP / ICS footprint)', icb: 'Local NHS area (Integrated Care Board)',
+    'sub-icb': 'Sub-ICB location', ccg: 'Clinical Commissioning Group', 'nhs-region': 'NHS England region' };
+
+  function hasEdition(id) {
+    return Array.prototype.some.call(editionSelect.options, function (o) { return o.value === id; });
+  }
+
+  // An area (from a directory page's link, or found by the search), outlined on the map with a
+  // link to its page; a Sub-ICB location or CCG with the Cancer Alliance it lies in.
+  function showArea(code, ed, name) {
+    var mine = ++asked;
+    if (ed && ed !== edition() && hasEdition(ed)) {
+      editionSelect.value = ed;
+      showEditionNotes();
+      drawLayers();
+    }
+    current = { code: code, name: name, area: true };
+    found = null;
+    saveState();
+    unplace();
+    return getJSON('/api/v1/areas/' + encodeURIComponent(code) + '?edition=' + edition()).then(function (r) {
+      if (mine !== asked) return;
+      if (r.status !== 200) { error(r.body, 'That area is not known.'); return; }
+      var b = r.body;
+      var fp = b.type === 'stp' || b.type === 'icb';
+      if (fp && !showFootprints.checked) { showFootprints.checked = true; saveState(); drawLayers(); }
+      if (b.type === 'nhs-region' && regionsAvailable() && !showRegions.checked) { showRegions.checked = true; saveState(); drawLayers(); }
+      var codes = [b.code];
+      var parts = [el('h2', {}, b.name)];
+      var outlined = b.type === 'cancer-alliance' || fp || b.type === 'nhs-region';
+      parts.push(para((AREA_KINDS[b.type] || b.type) + ', ' + b.edition + ' boundaries' + (outlined ? ', outlined on the map.' : '.'), 'nhsuk-body-s app-muted'));
+      var parent = (b.parents || []).filter(function (p) { return p.type === 'cancer-alliance'; })[0];
+      if (!outlined && parent) {
+        var dl = el('dl');
+        addRow(dl, 'Cancer Alliance', link(parent.name, '/alliances/' + parent.code + '?edition=' + b.edition)).className = 'app-answer-main';
+        parts.push(dl);
+        codes = [parent.code];
+      }
+      if (b.type === 'cancer-alliance' || fp) {
+        var about = el('p', { 'class': 'nhsuk-body' });
+        about.appendChild(link('About ' + b.name, (fp ? '/footprints/' : '/alliances/') + b.code + '?edition=' + b.edition));
+        parts.push(about);
+      }
+      show(parts);
+      highlighted = codes;
+      setSince(b.since_2024 || null);
+      rehighlight();
+      if (b.bbox) map.fitBounds([[b.bbox[1], b.bbox[0]], [b.bbox[3], b.bbox[2]]], { padding: [24, 24] });
+    }).catch(unreachable);
+  }
+
+  // --- The search box ---
+
+  var POSTCODE_KINDS = { postcode: true, outcode: true, sector: true };
+  // A postcode, or its first part (S18) or sector (S18 1): asked as a postcode at once, as typed.
+  var POSTCODE_LIKE = /^\s*[A-Za-z]{1,2}[0-9][A-Za-z0-9]?(\s*[0-9]([A-Za-z]{2})?)?\s*$/;
+
+  function searchURL(text, limit) { return '/api/v1/search?q=' + encodeURIComponent(text) + '&limit=' + limit; }
+
+  // choose answers one result of the search. fresh is true for a choice made now in the box: a
+  // trust, a hospital or a council then brings the map to the newest boundaries, its answer's.
+  function choose(r, fresh) {
+    cancelSuggestions();
+    switch (r.kind) {
+      case 'postcode': case 'outcode': case 'sector':
+        return askPostcode(r.code);
+      case 'place':
+        if (r.lat !== undefined && r.lon !== undefined) {
+          return askPoint(r.lat, r.lon, r.name, true, r.name, r.detail ? 'Place in ' + r.detail : 'Place');
+        }
+        break;
+      case 'trust': case 'site':
+        return askOrganisation(r, fresh);
+      case 'council':
+        return askCouncil(r, fresh);
+      case 'cancer-alliance':
+        if (/^\/organisations\?/.test(r.path || '')) return askAllianceNow(r, fresh);
+    }
+    return showArea(r.code, r.edition, r.name);
+  }
+
+  // Free words (Enter or Search without choosing a suggestion): a postcode as typed, else the
+  // best match of the search.
+  function resolveText(text, fresh) {
+    var t = text.trim();
+    if (!t) {
+      error(null, 'Enter a postcode, a place, a hospital or a council, for example S1 2HE, Hathersage or Addenbrooke\'s.');
+      return;
+    }
+    if (POSTCODE_LIKE.test(t)) return askPostcode(t);
+    var sh = suggestions.shown;
+    if (sh && sh.query === text && sh.results.length) return choose(sh.results[0], fresh);
+    var mine = ++asked;
+    answer.setAttribute('aria-busy', 'true');
+    return getJSON(searchURL(t, 1)).then(function (r) {
+      if (mine !== asked) return;
+      if (r.status === 200 && r.body.results.length) { choose(r.body.results[0], fresh); return; }
+      current = { q: t };
+      saveState();
+      unplace();
+      if (r.status !== 200) { error(r.body, 'That could not be searched.'); return; }
+      found = null;
+      setSince(null);
+      answer.removeAttribute('aria-busy');
+      var advice = para('Check the spelling, or type less of the name. A postcode, a town, a hospital, an NHS trust or a council all work. ');
+      advice.appendChild(link('Search tips and every match', '/search?q=' + encodeURIComponent(t)));
+      show([el('h2', {}, 'No match for “' + t + '”'), advice], true);
+      highlighted = [];
+      rehighlight();
+    }).catch(unreachable);
+  }
+
+  // A code from the address bar (or a directory page's link): the area of the edition shown,
+  // or the trust, hospital, council or alliance of that code.
+  function resolveCode(code, name) {
+    var mine = ++asked;
+    var c = code.trim().toUpperCase();
+    return getJSON(searchURL(c, 20)).then(function (r) {
+      if (mine !== asked) return;
+      var list = (r.status === 200 ? r.body.results : []).filter(function (x) {
+        return !POSTCODE_KINDS[x.kind] && (x.code.toUpperCase() === c || (x.path || '').toUpperCase().endsWith('ALLIANCE=' + c));
+      });
+      function first(f) { return list.filter(f)[0]; }
+      var best = first(function (x) { return x.code.toUpperCase() === c && x.edition === edition(); }) || // an area of the edition shown
+        first(function (x) { return x.code.toUpperCase() === c && !x.edition; }) || // a trust, hospital or council
+        first(function (x) { return x.code.toUpperCase() !== c; }) || // an alliance now, by its ODS code
+        list[0];
+      if (!best) { showArea(c, edition(), name); return; } // the areas API says what is wrong
+      choose(best, false);
+    }).catch(unreachable);
+  }
+
+  // Suggestions: debounced lightly, each request aborting the one before so that only the last
+  // words typed are shown; answers are kept for the page's life (going back a letter costs nothing).
+  var SUGGEST_DELAY = 40; // ms after the last keystroke
+  var suggestions = { timer: 0, ctrl: null, gen: 0, shown: null, cache: new Map() };
+
+  function cancelSuggestions() {
+    clearTimeout(suggestions.timer);
+    if (suggestions.ctrl) suggestions.ctrl.abort();
+    suggestions.ctrl = null;
+    suggestions.gen++;
+    searchBox.classList.remove('app-searching');
+  }
+
+  function source(query, populate) {
+    cancelSuggestions();
+    var gen = suggestions.gen;
+    var text = query.trim();
+    var key = text.toLowerCase();
+    function deliver(results) {
+      if (gen !== suggestions.gen || input.value !== query) return;
+      searchBox.classList.remove('app-searching');
+      suggestions.shown = { query: query, results: results };
+      searchBox.dataset.resultsFor = query; // which words the list shows (for the browser tests)
+      populate(results);
+    }
+    if (!text) { deliver([]); return; }
+    if (suggestions.cache.has(key)) { deliver(suggestions.cache.get(key)); return; }
+    // Until the answer comes, an empty list is not "no match".
+    searchBox.classList.add('app-searching');
+    suggestions.timer = setTimeout(function () {
+      var ctrl = suggestions.ctrl = new AbortController();
+      fetch(searchURL(text, 8), { headers: { Accept: 'application/json' }, signal: ctrl.signal }).then(function (res) {
+        return res.ok ? res.json().then(function (b) { return b.results; }) : [];
+      }).then(function (results) {
+        if (suggestions.ctrl === ctrl) suggestions.ctrl = null;
+        if (suggestions.cache.size > 500) suggestions.cache.clear();
+        suggestions.cache.set(key, results);
+        deliver(results);
+      }).catch(function () {}); // aborted for newer words, or offline: the next keystroke tries again
+    }, SUGGEST_DELAY);
+  }
+
+  var KINDS = { postcode: 'Postcode', outcode: 'Postcode district', sector: 'Postcode sector', trust: 'NHS trust', site: 'Hospital',
+    council: 'Council', place: 'Place', 'cancer-alliance': 'Cancer Alliance', icb: 'Integrated Care Board', stp: 'STP / ICS footprint',
+    'sub-icb': 'Sub-ICB location', ccg: 'Clinical Commissioning Group', 'nhs-region': 'NHS England region' };
+
+  // What a result is, in words: "Hospital", "Cancer Alliance (2021 boundaries)".
+  function kindName(r) {
+    if (r.kind === 'cancer-alliance' && /^\/organisations\?/.test(r.path || '')) return 'Cancer Alliance since April 2024';
+    var k = KINDS[r.kind] || r.kind;
+    return r.older_edition ? k + ' (' + r.edition + ' boundaries)' : k;
+  }
+
+  function escapeHTML(s) {
+    return String(s).replace(/[&<>"']/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]; });
+  }
+
+  // The autocomplete writes a suggestion as HTML: every word of it is escaped here.
+  var templates = {
+    inputValue: function (r) { return r === undefined || r === null ? '' : typeof r === 'string' ? r : r.name; },
+    suggestion: function (r) {
+      if (typeof r === 'string') return escapeHTML(r);
+      // A place's council, a hospital's trust, an outcode's size; an area's change in 2024 is
+      // too long for a list, and on its answer.
+      var detail = /^(place|site|trust|outcode|sector)$/.test(r.kind) && r.detail ? ', ' + r.detail : '';
+      return '<span class="app-suggestion-name">' + escapeHTML(r.name) + '</span><span class="nhsuk-u-visually-hidden">, </span>' +
+        '<span class="app-suggestion-kind">' + escapeHTML(kindName(r) + detail) + '</span>';
+    }
+  };
+
+  // Closes the list the way Escape does (the autocomplete has no call for it).
+  function closeMenu() {
+    var ev = new KeyboardEvent('keydown', { key: 'Escape', keyCode: 27, bubbles: true, cancelable: true });
+    if (ev.keyCode !== 27) Object.defineProperty(ev, 'keyCode', { get: function () { return 27; } });
+    input.dispatchEvent(ev);
+  }
+
+  // Enter or Search on the words in the box: the first suggestion when the list shows those
+  // words (chosen through the list, so that the box then shows its name), else the best match.
+  function submitText() {
+    var text = input.value;
+    var sh = suggestions.shown;
+    var open = input.getAttribute('aria-expanded') === 'true';
+    var first = document.getElementById('postcode__option--0');
+    if (open && first && sh && sh.query === text && sh.results.length && !POSTCODE_LIKE.test(text)) { first.click(); return; }
+    cancelSuggestions();
+    if (open) closeMenu();
+    resolveText(text, true);
+  }
+
+  // The plain box becomes GOV.UK's accessible-autocomplete: a combobox with a listbox (arrow
+  // keys, Enter, Escape) and status messages for screen readers. Without the library (or
+  // JavaScript) the plain box stays, and its form goes to /search.
+  function enhanceSearch(initial) {
+    if (typeof window.accessibleAutocomplete !== 'function') return;
+    var hint = document.getElementById('postcode-hint').textContent;
+    searchBox.replaceChildren();
+    window.accessibleAutocomplete({
+      element: searchBox, id: 'postcode', name: 'q', source: source, minLength: 2, defaultValue: initial,
+      autoselect: false, confirmOnBlur: false, displayMenu: 'overlay', showNoOptionsFound: true,
+      inputClasses: 'nhsuk-input', menuClasses: 'app-suggestions', templates: templates,
+      onConfirm: function (r) { if (r && typeof r === 'object') choose(r, true); else if (r) resolveText(r, true); },
+      tNoResults: function () { return 'No match: check the spelling, or try a postcode'; },
+      tStatusNoResults: function () { return 'No match'; },
+      tStatusQueryTooShort: function (n) { return 'Type ' + n + ' or more characters for suggestions'; },
+      tStatusSelectedOption: function (name, length, index) { return name + ', ' + (index + 1) + ' of ' + length + ', is highlighted'; },
+      tStatusResults: function (length, selected) { return length + (length === 1 ? ' suggestion is' : ' suggestions are') + ' available. ' + selected; },
+      tAssistiveHint: function () {
+        return hint + ' When suggestions appear, use the up and down arrows to review them and Enter to choose one; Enter on your own words takes the best match. Touch device users, explore by touch or with swipe gestures.';
+      }
+    });
+    input = document.getElementById('postcode');
+    input.setAttribute('spellcheck', 'false');
+    input.setAttribute('maxlength', '200');
+    input.setAttribute('autocapitalize', 'off');
+    // Enter in the box: its words (with a suggestion highlighted, the focus is on that
+    // suggestion, and the autocomplete takes it).
+    input.addEventListener('keydown', function (e) {
+      if (e.key !== 'Enter' || e.isComposing) return;
+      e.preventDefault();
+      e.stopPropagation();
+      submitText();
+    });
+    // The words from the address bar are an answer shown, not a question: no list on focus.
+    if (initial) closeMenu();
   }
 
   function showEditionNotes() {
@@ -595,9 +1063,7 @@
 
   form.addEventListener('submit', function (e) {
     e.preventDefault();
-    var pc = input.value.trim();
-    if (!pc) { error(null, 'Enter a postcode, for example S1 2HE.'); input.focus(); return; }
-    askPostcode(pc);
+    submitText();
   });
   map.on('click', function (e) { askPoint(e.latlng.lat, e.latlng.lng, 'The place you chose', false); });
   // Enter on the focused map asks about its centre (Leaflet's keys move and zoom it).
@@ -630,6 +1096,8 @@
 
   // Restore the state in the address bar.
   var q = new URLSearchParams(location.search);
+  var words = q.get('q') || '';
+  enhanceSearch(q.get('postcode') || words || input.value);
   if (q.get('footprints') === '1') showFootprints.checked = true;
   if (q.get('regions') === '1') showRegions.checked = true;
   if (q.get('hospitals') === '1') showHospitals.checked = true;
@@ -638,25 +1106,14 @@
   var lat = parseFloat(q.get('lat'));
   var lon = parseFloat(q.get('lon'));
   if (q.get('postcode')) {
-    input.value = q.get('postcode');
     askPostcode(q.get('postcode'));
   } else if (isFinite(lat) && isFinite(lon)) {
-    askPoint(lat, lon, 'The place you chose', true);
+    askPoint(lat, lon, words || 'The place you chose', true, words || undefined);
   } else if (q.get('code')) {
-    // From a directory page: show that area.
-    getJSON('/api/v1/areas/' + encodeURIComponent(q.get('code')) + '?edition=' + edition()).then(function (r) {
-      if (r.status !== 200) { error(r.body, 'That area is not known.'); return; }
-      var fp = r.body.type === 'stp' || r.body.type === 'icb';
-      if (fp) { showFootprints.checked = true; drawLayers(); }
-      var kind = { 'cancer-alliance': 'Cancer Alliance', stp: 'Local NHS area (STP / ICS footprint)', icb: 'Local NHS area (Integrated Care Board)' }[r.body.type] || r.body.type;
-      var about = el('p', { 'class': 'nhsuk-body' });
-      about.appendChild(link('About ' + r.body.name, (fp ? '/footprints/' : '/alliances/') + r.body.code + '?edition=' + r.body.edition));
-      show([el('h2', {}, r.body.name), el('p', { 'class': 'nhsuk-body-s app-muted' }, kind + ', ' + r.body.edition + ' boundaries, outlined on the map.'), about]);
-      highlighted = r.body.code;
-      setSince(r.body.since_2024 || null);
-      rehighlight();
-      if (r.body.bbox) map.fitBounds([[r.body.bbox[1], r.body.bbox[0]], [r.body.bbox[3], r.body.bbox[2]]], { padding: [24, 24] });
-    }).catch(unreachable);
+    // From a directory page (an area), or an answer shared: a trust, hospital, council or alliance.
+    resolveCode(q.get('code'), words || undefined);
+  } else if (words) {
+    resolveText(words, false);
   }
   drawLayers();
 })();
