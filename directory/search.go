@@ -255,7 +255,7 @@ func (s *Snapshot) buildSearch() {
 	for code, name := range s.districtNames {
 		list := alliancesOf[code]
 		sort.Slice(list, func(i, j int) bool { return list[i].Share > list[j].Share })
-		ix.add(SearchResult{Kind: SearchCouncil, Code: code, Name: name, Path: "/?q=" + code, Alliances: list}, code)
+		ix.add(SearchResult{Kind: SearchCouncil, Code: code, Name: name, Path: "/?code=" + code, Alliances: list}, code)
 	}
 	for _, p := range s.places {
 		lat, lon := p.lat, p.lon

@@ -377,7 +377,7 @@ func TestSearchPage(t *testing.T) {
 			"NHS trust", "Cancer Alliance (since April 2024): <a href=\"/alliances/E56000902?edition=2023\">East Alliance</a>"}, nil},
 		// councils: one wholly in an alliance, one split, with the share of its postcodes in each
 		{"/search?q=one", 200, []string{"<h2 class=\"nhsuk-heading-s app-result-name\">One</h2>", "Council", `Cancer Alliance: <a href="/alliances/E56000901?edition=2023">West Alliance</a>`,
-			`<a href="/?q=E08000001">Show One on the map</a>`}, nil},
+			`<a href="/?code=E08000001">Show One on the map</a>`}, nil},
 		{"/search?q=two", 200, []string{"Its postcodes are split between these Cancer Alliances: <a href=\"/alliances/E56000901?edition=2023\">West Alliance</a> (67 % of its postcodes); <a href=\"/alliances/E56000902?edition=2023\">East Alliance</a> (33 % of its postcodes)"}, nil},
 		// a postcode and an outcode, answered here
 		{"/search?q=AA1+1AA", 200, []string{`<a href="/?postcode=AA11AA">AA1 1AA</a>`, "Postcode", `Cancer Alliance: <a href="/alliances/E56000901?edition=2023">West Alliance</a>`}, []string{"Show AA1 1AA on the map"}},
