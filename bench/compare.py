@@ -34,6 +34,8 @@ def answers(name, ids):
 out = []
 w = out.append
 w("## Peers, same points, same layers, one run (`bash bench/peers.sh`)\n")
+w("Context for the figures above: the headline comparison over HTTP is MapIt's, a web service answering")
+w("the same question. Here, the databases a user could query directly, and the index without HTTP.\n")
 w(f"PostGIS {pgv} (PostgreSQL 15, a cluster on a Unix socket, GiST indexes, `jit = off`) and SpatiaLite {slv}")
 w("(sqlite3 CLI, R*Tree `SpatialIndex`), layers loaded from the same GeoJSON with `ogr2ogr`. Per-point")
 w("queries use the first 20,000 points of each set; joins and the in-process index use all of them.\n")

@@ -60,7 +60,7 @@ DB=${ALLIANCE_DB:-var/alliance.db}
 port=$((20000 + RANDOM % 20000))
 bin/alliance serve --addr 127.0.0.1:$port --db "$DB" 2>/dev/null &
 spid=$!
-until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.05; done
+until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do kill -0 $spid 2>/dev/null || { echo "alliance serve exited" >&2; exit 1; }; sleep 0.05; done
 for s in $SETS; do
   set_name=${s%%:*}
   go run ./bench/ours -http "http://127.0.0.1:$port" -points "$tmp/${set_name}_pp.csv" -out "$tmp/ours/$set_name"
