@@ -170,6 +170,7 @@ func postcodeColumn(header []string, want string) (int, error) {
 type batcher struct {
 	s    *Snapshot
 	info EditionInfo
+	blk  answerBlock // reused: each answer is read into the columns before the next
 }
 
 // row answers one postcode as the added columns, through the same path as every other caller
@@ -188,7 +189,7 @@ func (b *batcher) row(raw string, out *batchRow) {
 	}
 	var res PostcodeResult
 	if err == nil {
-		res, err = b.s.resolve(pc, b.info, false)
+		res, err = b.s.resolve(pc, b.info, false, &b.blk)
 	}
 	if err != nil {
 		var e *Error

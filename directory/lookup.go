@@ -141,7 +141,23 @@ func (s *Snapshot) countryAt(p orb.Point) *CountryRef {
 // one area answers with that area. Without distances it finds the same areas but leaves out
 // boundary distances and near-boundary areas.
 func (s *Snapshot) answer(p orb.Point, info EditionInfo, country *CountryRef, district string, distances bool) (*Answer, error) {
-	ans := &Answer{Lat: &p[1], Lon: &p[0], Edition: info.ID, Country: country, Dataset: s.Checksum, Areas: make([]Match, 0, len(info.Layers))}
+	return s.answerIn(new(answerBlock), p, info, country, district, distances)
+}
+
+// answerBlock holds an answer and what it points to, allocated at once; the batch reuses one,
+// as it reads each answer before asking the next.
+type answerBlock struct {
+	postcode PostcodeAnswer
+	answer   Answer
+	at       orb.Point
+	areas    [6]Match
+}
+
+// answerIn is answer, built in blk.
+func (s *Snapshot) answerIn(blk *answerBlock, p orb.Point, info EditionInfo, country *CountryRef, district string, distances bool) (*Answer, error) {
+	blk.at = p
+	blk.answer = Answer{Lat: &blk.at[1], Lon: &blk.at[0], Edition: info.ID, Country: country, Dataset: s.Checksum, Areas: blk.areas[:0]}
+	ans := &blk.answer
 	england := country != nil && country.Code == englandCode
 	if !england && s.insideAnyLayer(p, info) {
 		// A sliver along the border: the NHS boundaries, not the country outline, decide.

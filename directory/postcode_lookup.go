@@ -134,12 +134,13 @@ func (s *Snapshot) LookupPostcode(raw string, e Edition) (PostcodeResult, error)
 	if err != nil {
 		return PostcodeResult{}, err
 	}
-	return s.resolve(pc, info, true)
+	return s.resolve(pc, info, true, nil)
 }
 
 // resolve answers a parsed postcode. Without distances, areas carry no boundary distances
-// (the batch's columns need none, and they cost most of a lookup's time).
-func (s *Snapshot) resolve(pc data.Postcode, info EditionInfo, distances bool) (PostcodeResult, error) {
+// (the batch's columns need none, and they cost most of a lookup's time). A full postcode's
+// answer is built in blk when given (the batch reuses one), else in a new one.
+func (s *Snapshot) resolve(pc data.Postcode, info EditionInfo, distances bool, blk *answerBlock) (PostcodeResult, error) {
 	kind, desc, special := data.Special(pc)
 	switch {
 	case special && kind == data.SpecialNorthernIreland && pc.Kind == data.FullPostcode:
@@ -152,7 +153,10 @@ func (s *Snapshot) resolve(pc data.Postcode, info EditionInfo, distances bool) (
 	}
 	switch pc.Kind {
 	case data.FullPostcode:
-		ans, err := s.fullPostcode(pc, info, distances)
+		if blk == nil {
+			blk = new(answerBlock)
+		}
+		ans, err := s.fullPostcode(blk, pc, info, distances)
 		return PostcodeResult{Full: ans}, err
 	case data.Outcode:
 		ans, err := s.partial(pc.Outward, QueryOutcode, info)
@@ -165,16 +169,17 @@ func (s *Snapshot) resolve(pc data.Postcode, info EditionInfo, distances bool) (
 }
 
 // fullPostcode answers a full postcode from its own location, else from its sector.
-func (s *Snapshot) fullPostcode(pc data.Postcode, info EditionInfo, distances bool) (*PostcodeAnswer, error) {
+func (s *Snapshot) fullPostcode(blk *answerBlock, pc data.Postcode, info EditionInfo, distances bool) (*PostcodeAnswer, error) {
 	rec, found := s.postcodes.find(pc.Normalised)
 	if found && rec.Located {
 		p := orb.Point{rec.Lon, rec.Lat}
-		ans, err := s.answer(p, info, s.countryOf(rec.Country), rec.District, distances)
+		ans, err := s.answerIn(blk, p, info, s.countryOf(rec.Country), rec.District, distances)
 		if err != nil {
 			return nil, err
 		}
-		return &PostcodeAnswer{Postcode: rec.Postcode, Location: "postcode", Quality: rec.Quality,
-			District: rec.District, DistrictName: s.districtNames[rec.District], Answer: ans}, nil
+		blk.postcode = PostcodeAnswer{Postcode: rec.Postcode, Location: "postcode", Quality: rec.Quality,
+			District: rec.District, DistrictName: s.districtNames[rec.District], Answer: ans}
+		return &blk.postcode, nil
 	}
 	ans, kind, err := s.approximate(pc, found, info)
 	if err != nil {
