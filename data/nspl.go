@@ -124,19 +124,10 @@ func readNSPL(r io.Reader, name string, fn func(NSPLRow) error) error {
 		}
 		return ""
 	}
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return csvError(name, err)
-		}
-		line, _ := cr.FieldPos(0)
-		bad := func(format string, args ...any) error {
-			return &RowError{File: name, Line: line, Kind: ErrMalformedRow, Reason: fmt.Sprintf(format, args...)}
-		}
+	return eachRow(cr, name, func(rec []string, at csvRow) error {
+		bad := at.bad
 		var row NSPLRow
+		var err error
 		pcds := get(rec, "pcds")
 		if pcds == "" {
 			return bad("empty pcds")
@@ -181,10 +172,8 @@ func readNSPL(r io.Reader, name string, fn func(NSPLRow) error) error {
 		row.Alliance = get(rec, "calncv")
 		row.STP = get(rec, "stp")
 		row.CCG = get(rec, "ccg")
-		if err := fn(row); err != nil {
-			return err
-		}
-	}
+		return fn(row)
+	})
 }
 
 func csvError(name string, err error) error {

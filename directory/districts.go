@@ -1,12 +1,7 @@
 package directory
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -114,16 +109,10 @@ func (im *importer) indexed(src LayerSource) (*indexedLayer, error) {
 func (im *importer) districts(pcs []englandPostcode) (map[Edition]string, error) {
 	caveats := map[Edition]string{}
 	if f := im.opt.Sources.DistrictNames; f != "" {
-		path := filepath.Join(im.opt.DataDir, f)
-		b, err := os.ReadFile(path)
-		if err != nil {
+		var err error
+		if im.codeList, err = readSource(im, f, data.ReadCodeList); err != nil {
 			return nil, err
 		}
-		if im.codeList, err = data.ReadCodeList(bytes.NewReader(b), path); err != nil {
-			return nil, err
-		}
-		sum := sha256.Sum256(b)
-		im.lookupSums = append(im.lookupSums, f+" "+hex.EncodeToString(sum[:]))
 	}
 	stmt, err := im.tx.PrepareContext(im.ctx, `INSERT INTO district_areas (edition, type, district, area, lsoas) VALUES (?, ?, ?, ?, ?)`)
 	if err != nil {
@@ -220,8 +209,7 @@ func (im *importer) districtLayers(e EditionInfo, pcs []englandPostcode) ([]*dis
 // in each area. A layer whose codes in the lookup are not the layer's own is left out, to be
 // derived or answered by location.
 func (im *importer) readPostcodeLookup(e EditionInfo, lk PostcodeLookup, byType map[AreaType]*indexedLayer) ([]*districtLayer, error) {
-	path := filepath.Join(im.opt.DataDir, lk.File)
-	tab, err := im.readLookup(path)
+	tab, err := readSource(im, lk.File, data.ReadLookup)
 	if err != nil {
 		return nil, fmt.Errorf("edition %s: %w", e.ID, err)
 	}
@@ -281,7 +269,7 @@ func (im *importer) lookupDistricts(tab *data.Lookup, lk PostcodeLookup) (func(r
 		}
 		return func(i int) string { return tab.Rows[i][cols[0]] }, nil
 	}
-	names, err := im.readLookup(filepath.Join(im.opt.DataDir, lk.DistrictNames))
+	names, err := readSource(im, lk.DistrictNames, data.ReadLookup)
 	if err != nil {
 		return nil, err
 	}
@@ -452,18 +440,6 @@ func sortedTypes(m map[AreaType]string) []AreaType {
 	}
 	slices.SortFunc(ts, func(a, b AreaType) int { return slices.Index(AreaTypes, a) - slices.Index(AreaTypes, b) })
 	return ts
-}
-
-// readLookup reads an official lookup and counts it in the dataset's checksum.
-func (im *importer) readLookup(path string) (*data.Lookup, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	sum := sha256.Sum256(b)
-	rel, _ := filepath.Rel(im.opt.DataDir, path)
-	im.lookupSums = append(im.lookupSums, filepath.ToSlash(rel)+" "+hex.EncodeToString(sum[:]))
-	return data.ReadLookup(bytes.NewReader(b), path)
 }
 
 // writeDistricts names every district a located English postcode gives: by the official

@@ -178,7 +178,7 @@ func Import(ctx context.Context, opt ImportOptions) (rep *ImportReport, err erro
 	var caveats map[Edition]string
 	orgs := opt.Sources.Organisations
 	if orgs != nil && !opt.SkipPostcodes {
-		if im.wantPostcodes, err = organisationPostcodes(opt.DataDir, orgs); errors.Is(err, os.ErrNotExist) {
+		if err = im.readOrganisationFiles(orgs); errors.Is(err, os.ErrNotExist) {
 			rep.Notes = append(rep.Notes, "organisations not loaded: "+err.Error())
 			orgs = nil
 		} else if err != nil {
@@ -205,7 +205,7 @@ func Import(ctx context.Context, opt ImportOptions) (rep *ImportReport, err erro
 			return nil, err
 		}
 		if orgs != nil {
-			if err := im.importOrganisations(orgs, im.pcLoc); err != nil {
+			if err := im.importOrganisations(orgs); err != nil {
 				return nil, err
 			}
 			rep.QualityNotes = len(im.quality)
@@ -286,6 +286,8 @@ type importer struct {
 	districtMaps  []*districtLayer  // what districts.go learnt, for the councils of each area
 
 	// For organisations (organisations.go).
+	trusts        []data.Trust           // read before the postcodes, for their postcodes' locations
+	sites         []data.HospitalSite    //
 	wantPostcodes map[string]bool        // the postcodes of trusts and sites
 	pcLoc         map[string]postcodeLoc // their locations
 	quality       []QualityNote
@@ -422,6 +424,19 @@ func postcodeArea(pc string) string {
 		return pc
 	}
 	return pc[:i]
+}
+
+// readSource reads a source file (relative to the data directory) once, counts it in the
+// dataset's checksum, and parses it with read, which names errors by the file's path.
+func readSource[T any](im *importer, rel string, read func(io.Reader, string) (T, error)) (T, error) {
+	path := filepath.Join(im.opt.DataDir, rel)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	im.lookupSums = append(im.lookupSums, filepath.ToSlash(rel)+" "+sha256Hex(b))
+	return read(bytes.NewReader(b), path)
 }
 
 // dirChecksum hashes the names and contents of every file in dir, in name order.

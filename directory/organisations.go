@@ -160,9 +160,9 @@ type QualityNote struct {
 // importOrganisations reads the organisation files into their tables. Postcode locations come
 // from pcLoc (filled while the postcodes were read). It is skipped, with a note, when the
 // sources name no files or the files are absent.
-func (im *importer) importOrganisations(src *OrganisationSources, pcLoc map[string]postcodeLoc) error {
-	path := func(f string) string { return filepath.Join(im.opt.DataDir, f) }
-	allTab, err := im.readLookup(path(src.Alliances))
+func (im *importer) importOrganisations(src *OrganisationSources) error {
+	pcLoc := im.pcLoc
+	allTab, err := readSource(im, src.Alliances, data.ReadLookup)
 	if err != nil {
 		return fmt.Errorf("organisations: %w", err)
 	}
@@ -182,7 +182,7 @@ func (im *importer) importOrganisations(src *OrganisationSources, pcLoc map[stri
 	if len(alliances) != src.AllianceCount {
 		return fmt.Errorf("%s: %d alliances, expected %d", src.Alliances, len(alliances), src.AllianceCount)
 	}
-	succTab, err := im.readLookup(path(src.Successors))
+	succTab, err := readSource(im, src.Successors, data.ReadLookup)
 	if err != nil {
 		return fmt.Errorf("organisations: %w", err)
 	}
@@ -206,13 +206,8 @@ func (im *importer) importOrganisations(src *OrganisationSources, pcLoc map[stri
 		}
 	}
 
-	trusts, err := data.ReadTrustsFile(path(src.Trusts))
-	if err != nil {
-		return fmt.Errorf("organisations: %w", err)
-	}
-	im.sumFile(src.Trusts)
 	orgs := map[string]*Organisation{}
-	for _, t := range trusts {
+	for _, t := range im.trusts {
 		o := &Organisation{OrgRef: OrgRef{ODSCode: t.Code, Name: data.ReadableName(t.Name), Kind: KindTrust}, Status: "open",
 			Opened: t.Opened.Format("2006-01-02"), Address: readableLines(t.Address), Postcode: t.Postcode, Phone: t.Phone}
 		if !t.Closed.IsZero() {
@@ -226,11 +221,10 @@ func (im *importer) importOrganisations(src *OrganisationSources, pcLoc map[stri
 		orgs[t.Code] = o
 	}
 
-	members, err := data.ReadTrustAlliancesFile(path(src.Members))
+	members, err := readSource(im, src.Members, data.ReadTrustAlliances)
 	if err != nil {
 		return fmt.Errorf("organisations: %w", err)
 	}
-	im.sumFile(src.Members)
 	assigned := 0
 	for _, m := range members {
 		if m.AllianceCode == "" {
@@ -268,17 +262,12 @@ func (im *importer) importOrganisations(src *OrganisationSources, pcLoc map[stri
 		return fmt.Errorf("%s: %d trusts assigned to an alliance, expected at least %d", src.Members, assigned, src.MinMembers)
 	}
 
-	sites, err := data.ReadHospitalsFile(path(src.Hospitals))
-	if err != nil {
-		return fmt.Errorf("organisations: %w", err)
-	}
-	im.sumFile(src.Hospitals)
 	countries, err := im.indexed(im.opt.Sources.Countries)
 	if err != nil {
 		return err
 	}
 	websites := map[string]map[string]int{}
-	for _, h := range sites {
+	for _, h := range im.sites {
 		trust := orgs[h.ParentCode]
 		if trust == nil || !strings.HasPrefix(h.Code, h.ParentCode) || len(h.Code) == len(h.ParentCode) {
 			continue // not a site of an NHS trust (a private provider's, or filed under a trust)
@@ -400,13 +389,6 @@ func website(s string) string {
 
 func (im *importer) note(kind, code, msg string) {
 	im.quality = append(im.quality, QualityNote{Kind: kind, Code: code, Message: msg})
-}
-
-// sumFile counts a file in the dataset's checksum.
-func (im *importer) sumFile(rel string) {
-	if b, err := os.ReadFile(filepath.Join(im.opt.DataDir, rel)); err == nil {
-		im.lookupSums = append(im.lookupSums, rel+" "+sha256Hex(b))
-	}
 }
 
 func (im *importer) writeOrganisations(orgs map[string]*Organisation) error {
@@ -729,30 +711,30 @@ func (s *Snapshot) TrustsIn(l *Layer, code string) []*Organisation {
 // Quality lists what the import noticed in the organisation data.
 func (s *Snapshot) Quality() []QualityNote { return s.quality }
 
-// organisationPostcodes reads the postcodes of the trusts and hospital sites, so that the
-// postcode pass can keep their locations (and nothing else).
-func organisationPostcodes(dir string, src *OrganisationSources) (map[string]bool, error) {
+// readOrganisationFiles checks that every organisation file is there (an absent one is an
+// os.ErrNotExist: organisations are optional), and reads the trusts and hospital sites, whose
+// postcodes the postcode pass then locates (and no other).
+func (im *importer) readOrganisationFiles(src *OrganisationSources) error {
 	for _, f := range []string{src.Alliances, src.Successors, src.Trusts, src.Members, src.Hospitals} {
-		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
-			return nil, err
+		if _, err := os.Stat(filepath.Join(im.opt.DataDir, f)); err != nil {
+			return err
 		}
 	}
-	want := map[string]bool{}
-	trusts, err := data.ReadTrustsFile(filepath.Join(dir, src.Trusts))
-	if err != nil {
-		return nil, fmt.Errorf("organisations: %w", err)
+	var err error
+	if im.trusts, err = readSource(im, src.Trusts, data.ReadTrusts); err != nil {
+		return fmt.Errorf("organisations: %w", err)
 	}
-	for _, t := range trusts {
-		want[t.Postcode] = true
+	if im.sites, err = readSource(im, src.Hospitals, data.ReadHospitals); err != nil {
+		return fmt.Errorf("organisations: %w", err)
 	}
-	sites, err := data.ReadHospitalsFile(filepath.Join(dir, src.Hospitals))
-	if err != nil {
-		return nil, fmt.Errorf("organisations: %w", err)
+	im.wantPostcodes = map[string]bool{}
+	for _, t := range im.trusts {
+		im.wantPostcodes[t.Postcode] = true
 	}
-	for _, h := range sites {
-		want[h.Postcode] = true
+	for _, h := range im.sites {
+		im.wantPostcodes[h.Postcode] = true
 	}
-	return want, nil
+	return nil
 }
 
 func sha256Hex(b []byte) string {
