@@ -38,6 +38,12 @@ type Index struct {
 	// The crossing test of a candidate, local to its cell (see cellCand).
 	flips []float64
 	local []crossEdge
+
+	deep deepBlocks
+
+	// Each area's tree of edge runs (bvh.go).
+	nodes []runNode
+	roots []uint32
 }
 
 // cellCand is a candidate area of a mixed cell with what its crossing-number test needs
@@ -96,9 +102,10 @@ type params struct {
 	cellsPerEdge float64 // target grid cells per edge
 	minCells     int
 	maxCells     int
+	deepSide     int // cells per side of a block with listed candidate edges; 0: none
 }
 
-var defaultParams = params{cellsPerEdge: 8, minCells: 1024, maxCells: 1 << 21}
+var defaultParams = params{cellsPerEdge: 8, minCells: 1024, maxCells: 1 << 21, deepSide: 2}
 
 // NewIndex builds the index; area i of the result is areas[i]. Each area is a
 // MultiPolygon in lon/lat (orb.Point{lon, lat}); rings need not be closed (they are
@@ -129,6 +136,10 @@ func build(in []orb.MultiPolygon, prm params) (*Index, error) {
 		return nil, err
 	}
 	ix.buildGrid(prm)
+	ix.buildRuns()
+	if prm.deepSide > 0 {
+		ix.buildDeep(prm.deepSide)
+	}
 	return ix, nil
 }
 

@@ -488,5 +488,57 @@ func BenchmarkNewIndex(b *testing.B) {
 func (ix *Index) sizeBytes() int {
 	return len(ix.areas)*int(unsafe.Sizeof(area{})) + len(ix.edges)*int(unsafe.Sizeof(edge{})) + len(ix.edgeArea)*4 +
 		len(ix.flips)*8 + len(ix.local)*int(unsafe.Sizeof(crossEdge{})) + len(ix.cells)*4 + len(ix.dt) +
-		len(ix.mixCand)*4 + len(ix.cands)*int(unsafe.Sizeof(cellCand{})) + len(ix.mixEdge)*4 + len(ix.segs)*int(unsafe.Sizeof(cellSeg{}))
+		len(ix.mixCand)*4 + len(ix.cands)*int(unsafe.Sizeof(cellCand{})) + len(ix.mixEdge)*4 + len(ix.segs)*int(unsafe.Sizeof(cellSeg{})) +
+		len(ix.nodes)*int(unsafe.Sizeof(runNode{})) + len(ix.roots)*4 + len(ix.deep.start)*4 + len(ix.deep.runs)*int(unsafe.Sizeof(edgeRun{}))
+}
+
+// TestRealDeepBlocks: on every real layer, the boundary distance read from a deep block's
+// listed edges is bit-identical to the ring search's, for a point in every deep block and
+// for uniform points.
+func TestRealDeepBlocks(t *testing.T) {
+	for li, l := range realLayers(t) {
+		t.Run(l.name, func(t *testing.T) {
+			ix, err := NewIndex(l.areas)
+			if err != nil {
+				t.Fatal(err)
+			}
+			noDeep := defaultParams
+			noDeep.deepSide = 0
+			ring, err := build(l.areas, noDeep)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rng := rand.New(rand.NewPCG(uint64(li), 5))
+			d := &ix.deep
+			var pts []orb.Point
+			deep, edges := 0, 0
+			for b := range d.bnx * d.bny {
+				if d.start[b] == d.start[b+1] {
+					continue
+				}
+				deep++
+				for _, r := range d.runs[d.start[b]:d.start[b+1]] {
+					edges += int(r.e1 - r.e0)
+				}
+				bi, bj := b%d.bnx, b/d.bnx
+				w, h := float64(d.side)*ix.cw, float64(d.side)*ix.ch
+				pts = append(pts, orb.Point{ix.gx0 + (float64(bi)+rng.Float64())*w, ix.gy0 + (float64(bj)+rng.Float64())*h})
+			}
+			bd := ix.Bound()
+			for range 20000 {
+				pts = append(pts, orb.Point{bd.Min[0] + rng.Float64()*(bd.Max[0]-bd.Min[0]), bd.Min[1] + rng.Float64()*(bd.Max[1]-bd.Min[1])})
+			}
+			fromRuns := 0
+			for _, p := range pts {
+				if ix.deepRuns(p[0], p[1]) != nil && ix.Locate(p) >= 0 {
+					fromRuns++
+				}
+				if got, want := ix.Lookup(p, 2000), ring.Lookup(p, 2000); got != want {
+					t.Fatalf("Lookup(%v) = %+v from deep blocks, %+v from the ring search", p, got, want)
+				}
+			}
+			t.Logf("%d of %d blocks deep, %.1f runs and %.1f edges per deep block; %d points, %d answered from runs",
+				deep, d.bnx*d.bny, float64(len(d.runs))/float64(max(deep, 1)), float64(edges)/float64(max(deep, 1)), len(pts), fromRuns)
+		})
+	}
 }

@@ -37,7 +37,11 @@ func (ix *Index) Lookup(p orb.Point, maxNearestM float64) Match {
 	}
 	var s search
 	if a := ix.Locate(p); a >= 0 {
-		ix.nearest(&s, p, a, math.Inf(1))
+		if runs := ix.deepRuns(p[0], p[1]); runs != nil {
+			ix.nearestInRuns(&s, p, runs)
+		} else {
+			ix.nearest(&s, p, a, math.Inf(1))
+		}
 		return Match{Area: a, Inside: true, BoundaryDistanceM: s.distM}
 	}
 	if !(maxNearestM > 0) {
@@ -150,19 +154,14 @@ type search struct {
 	// Result of finish (single mode): the chosen edge (-1 if none) and its distance.
 	edge  int
 	distM float64
+	at    orb.Point // the nearest point of edge
 }
 
 // nearest searches the grid ring by ring of cells outward from p's cell for the edges
 // nearest to p, among edges of area a (any area if a < 0), up to limitM metres
 // (projected). It stops when no unvisited cell can hold anything that matters.
 func (ix *Index) nearest(s *search, p orb.Point, a int, limitM float64) {
-	s.pr = newProj(p)
-	s.area = int32(a)
-	s.edge = -1
-	s.d2 = math.Inf(1)
-	s.lim2 = limitM * limitM
-	s.reach2 = s.lim2
-	s.n, s.more = 0, s.more[:0]
+	s.reset(p, a, limitM)
 	x, y := p[0], p[1]
 	ci, cj := ix.cellX(x), ix.cellY(y)
 	r := 0
@@ -197,6 +196,17 @@ func (ix *Index) nearest(s *search, p orb.Point, a int, limitM float64) {
 	}
 }
 
+// reset starts a search around p among edges of area a (any if a < 0) up to limitM metres.
+func (s *search) reset(p orb.Point, a int, limitM float64) {
+	s.pr = newProj(p)
+	s.area = int32(a)
+	s.edge = -1
+	s.d2 = math.Inf(1)
+	s.lim2 = limitM * limitM
+	s.reach2 = s.lim2
+	s.n, s.more = 0, s.more[:0]
+}
+
 // finish picks, among the kept edges, the one whose nearest point is nearest by
 // haversine (equal distances: lowest area).
 func (ix *Index) finish(s *search) {
@@ -214,6 +224,7 @@ func (ix *Index) finish(s *search) {
 			}
 			if d < best || (d == best && c.area < bestArea) {
 				best, bestArea, s.edge = d, c.area, int(c.edge)
+				s.at = s.pr.unproject(c.cx, c.cy)
 			}
 		}
 	}
@@ -281,25 +292,29 @@ func (ix *Index) visitCell(s *search, m uint32) {
 	segs := ix.segs[ix.mixEdge[m]:ix.mixEdge[m+1]]
 	for k := range segs {
 		ed := &segs[k]
-		a, e := ed.area, ed.id
-		if s.area >= 0 && a != s.area {
+		if s.area >= 0 && ed.area != s.area {
 			continue
 		}
-		d2, cx, cy := s.pr.segDist2(ed.x0, ed.y0, ed.x1, ed.y1)
-		if d2 > s.reach2 {
-			continue
-		}
-		if s.all {
-			s.keepArea(a, int32(e), d2, cx, cy)
-			continue
-		}
-		if d2 < s.d2 {
-			s.d2 = d2
-			f := 1 + 3*slack(s.pr.py, math.Sqrt(d2))
-			s.reach2 = min(s.lim2, d2*f*f)
-		}
-		s.add(cand{d2: d2, cx: cx, cy: cy, edge: int32(e), area: a})
+		s.consider(&ed.edge, ed.id, ed.area)
 	}
+}
+
+// consider compares edge e (index id, of area a) with what the search has found so far.
+func (s *search) consider(e *edge, id uint32, a int32) {
+	d2, cx, cy := s.pr.segDist2(e.x0, e.y0, e.x1, e.y1)
+	if d2 > s.reach2 {
+		return
+	}
+	if s.all {
+		s.keepArea(a, int32(id), d2, cx, cy)
+		return
+	}
+	if d2 < s.d2 {
+		s.d2 = d2
+		f := 1 + 3*slack(s.pr.py, math.Sqrt(d2))
+		s.reach2 = min(s.lim2, d2*f*f)
+	}
+	s.add(cand{d2: d2, cx: cx, cy: cy, edge: int32(id), area: a})
 }
 
 // add keeps an edge; when the buffer is full it first drops what is out of reach.
