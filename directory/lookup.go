@@ -125,15 +125,15 @@ func (s *Snapshot) LookupPoint(p orb.Point, e Edition) (*Answer, error) {
 // countryAt is the UK country containing p, else the nearest within the fallback limit.
 // The country's boundary distance is not needed, so the exact test comes first.
 func (s *Snapshot) countryAt(p orb.Point) *CountryRef {
-	match, i := MatchInside, s.countries.Index.Locate(p)
+	match, i := 0, s.countries.Index.Locate(p)
 	if i < 0 {
-		match, i = MatchNearest, s.countries.Index.Lookup(p, s.opts.MaxNearestM).Area
+		match, i = 1, s.countries.Index.Lookup(p, s.opts.MaxNearestM).Area
 	}
 	if i < 0 {
 		return nil
 	}
-	a := s.countries.areas[i]
-	return &CountryRef{Code: a.Code, Name: a.Name, Match: match}
+	s.makeCountryRefs()
+	return s.countryAtRefs[i][match]
 }
 
 // answer fills in the areas of edition info for p, given its country (nil: none known) and,

@@ -229,13 +229,22 @@ func (s *Snapshot) approximate(pc data.Postcode, found bool, info EditionInfo) (
 // countryOf names a country by the ONS code the postcode data gives.
 // The references are shared by every answer: built once, never changed.
 func (s *Snapshot) countryOf(code string) *CountryRef {
+	s.makeCountryRefs()
+	return s.countryRefs[code]
+}
+
+func (s *Snapshot) makeCountryRefs() {
 	s.countryRefsOnce.Do(func() {
 		s.countryRefs = map[string]*CountryRef{}
-		for _, a := range s.countries.areas {
+		s.countryAtRefs = make([][2]*CountryRef, len(s.countries.areas))
+		for i, a := range s.countries.areas {
 			s.countryRefs[a.Code] = &CountryRef{Code: a.Code, Name: a.Name, Match: "postcode"}
+			s.countryAtRefs[i] = [2]*CountryRef{
+				{Code: a.Code, Name: a.Name, Match: MatchInside},
+				{Code: a.Code, Name: a.Name, Match: MatchNearest},
+			}
 		}
 	})
-	return s.countryRefs[code]
 }
 
 // partial aggregates the postcodes whose outcode or sector is q.

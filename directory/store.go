@@ -89,6 +89,7 @@ type Snapshot struct {
 
 	countryRefsOnce sync.Once
 	countryRefs     map[string]*CountryRef // countryOf's answers, shared by every answer
+	countryAtRefs   [][2]*CountryRef       // countryAt's: per country, inside and nearest
 }
 
 // Open reads the database at path (read-only) into a Snapshot and closes it again: answers

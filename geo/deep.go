@@ -209,11 +209,11 @@ func (ix *Index) deepRuns(x, y float64) []edgeRun {
 
 // nearestInRuns is nearest for a point inside an area, over the candidate runs of its deep
 // block: the same edges compared the same way, so the same answer.
-func (ix *Index) nearestInRuns(s *search, p orb.Point, runs []edgeRun) {
-	s.reset(p, -1, math.Inf(1))
+func (ix *Index) nearestInRuns(s *search, p orb.Point, a int, runs []edgeRun) {
+	s.reset(p, a, math.Inf(1))
 	for _, r := range runs {
 		for e := r.e0; e < r.e1; e++ {
-			s.consider(&ix.edges[e], e, ix.edgeArea[e])
+			s.consider(&ix.edges[e], e, int32(a))
 		}
 	}
 	ix.finish(s)

@@ -38,7 +38,7 @@ func (ix *Index) Lookup(p orb.Point, maxNearestM float64) Match {
 	var s search
 	if a := ix.Locate(p); a >= 0 {
 		if runs := ix.deepRuns(p[0], p[1]); runs != nil {
-			ix.nearestInRuns(&s, p, runs)
+			ix.nearestInRuns(&s, p, a, runs)
 		} else {
 			ix.nearest(&s, p, a, math.Inf(1))
 		}
@@ -118,9 +118,12 @@ func (ix *Index) containing(p orb.Point) []int {
 // local projection around a point at latitude lat and the haversine distance: the scale
 // of longitude changes by about tan(lat)·Δlat over the way, plus second-order terms. It is
 // deliberately generous (a larger slack only widens the search).
-func slack(lat, d float64) float64 {
+func slack(lat, d float64) float64 { return slackTan(math.Abs(math.Tan(lat*degToRad)), d) }
+
+// slackTan is slack given |tan(lat)|, which a search works out once.
+func slackTan(tanLat, d float64) float64 {
 	dr := d / EarthRadiusM
-	return min(0.6*(math.Abs(math.Tan(lat*degToRad))*dr+dr*dr)+1e-9, 1)
+	return min(0.6*(tanLat*dr+dr*dr)+1e-9, 1)
 }
 
 // searchLimit widens a limit in metres for the projected search; results are then
@@ -140,6 +143,7 @@ type cand struct {
 // of the best is kept, and the final choice is the one nearest by haversine.
 type search struct {
 	pr     proj
+	tanLat float64 // |tan| of the centre's latitude, for slack
 	area   int32   // only edges of this area; -1 for any
 	all    bool    // keep the nearest edge of every area within the limit (Near)
 	d2     float64 // best projected squared distance so far
@@ -199,6 +203,7 @@ func (ix *Index) nearest(s *search, p orb.Point, a int, limitM float64) {
 // reset starts a search around p among edges of area a (any if a < 0) up to limitM metres.
 func (s *search) reset(p orb.Point, a int, limitM float64) {
 	s.pr = newProj(p)
+	s.tanLat = math.Abs(math.Tan(p[1] * degToRad))
 	s.area = int32(a)
 	s.edge = -1
 	s.d2 = math.Inf(1)
@@ -311,7 +316,7 @@ func (s *search) consider(e *edge, id uint32, a int32) {
 	}
 	if d2 < s.d2 {
 		s.d2 = d2
-		f := 1 + 3*slack(s.pr.py, math.Sqrt(d2))
+		f := 1 + 3*slackTan(s.tanLat, math.Sqrt(d2))
 		s.reach2 = min(s.lim2, d2*f*f)
 	}
 	s.add(cand{d2: d2, cx: cx, cy: cy, edge: int32(id), area: a})

@@ -8,7 +8,7 @@ import (
 
 // handleLookup answers GET /api/v1/lookup?lat=&lon=[&edition=ID|all] (editions: /api/v1/editions).
 func (s *Server) handleLookup(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
+	q := query(r)
 	lat, err := floatParam(q, "lat", -90, 90)
 	if err != nil {
 		s.writeError(w, r, err)

@@ -31,7 +31,7 @@ func (s *Server) handleOrganisation(w http.ResponseWriter, r *http.Request) {
 // handleOrganisations answers GET /api/v1/organisations[?alliance=&type=trust|site]: trusts
 // first, then sites, each by name.
 func (s *Server) handleOrganisations(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
+	q := query(r)
 	alliance, err := optionalValue(q, "alliance")
 	if err != nil {
 		s.writeError(w, r, err)

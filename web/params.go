@@ -37,7 +37,7 @@ func floatParam(q url.Values, name string, min, max float64) (float64, error) {
 // optionalParam reads a parameter that may be absent ("") but not repeated: a second value
 // is a 400, so that no value is silently ignored.
 func optionalParam(r *http.Request, name string) (string, error) {
-	return optionalValue(r.URL.Query(), name)
+	return optionalValue(query(r), name)
 }
 
 // optionalValue is optionalParam on a query already parsed.
@@ -56,7 +56,7 @@ func optionalValue(q url.Values, name string) (string, error) {
 // data: any other value is checked against the request's snapshot, and an unknown one is a 400
 // unknown_edition that names the snapshot's editions.
 func editionParam(r *http.Request, allowAll bool) (directory.Edition, error) {
-	e, err := editionValue(r.URL.Query(), allowAll)
+	e, err := editionValue(query(r), allowAll)
 	if err != nil || e == "" || (e == "all" && allowAll) {
 		return e, err
 	}
@@ -96,12 +96,24 @@ func validQuery(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
+		q, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
 			fail(w, http.StatusBadRequest, "invalid_query", "the query string is malformed: "+err.Error())
 			return
 		}
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			r.Form = q // what ParseForm would make of a request without a body: parsed once
+		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// query returns the request's query parameters, parsed once by validQuery where it ran.
+func query(r *http.Request) url.Values {
+	if r.Form != nil {
+		return r.Form
+	}
+	return r.URL.Query()
 }
 
 // hospitalsParam reads ?include=hospitals[&hospitals=N]: how many nearest hospitals to add to

@@ -21,7 +21,7 @@ func (s *Server) handlePostcode(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	hospitals, err := hospitalsParam(r.URL.Query())
+	hospitals, err := hospitalsParam(query(r))
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -10,7 +10,7 @@ import (
 
 // handleSearch answers GET /api/v1/search?q=[&limit=]: ranked results of every kind.
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
+	q := query(r)
 	vals := q["q"]
 	if len(vals) > 1 {
 		s.writeError(w, r, errBadRequest("invalid_parameter", fmt.Sprintf("parameter \"q\" is given %d times", len(vals))))

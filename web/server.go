@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -55,6 +56,26 @@ type Server struct {
 
 	allowOnce sync.Once // allowFlat: the routes flattened, for the Allow header of a 405
 	allowFlat *chi.Mux
+
+	snapHeaders atomic.Pointer[snapshotHeaders] // of the snapshot served last
+}
+
+// snapshotHeaders are the header values naming one snapshot, made once per snapshot rather
+// than per request. Header slices are shared, so they are only ever replaced, never changed.
+type snapshotHeaders struct {
+	snap          *directory.Snapshot
+	dataset, etag []string
+}
+
+var cacheForAnHour = []string{"public, max-age=3600"}
+
+func (s *Server) headersFor(snap *directory.Snapshot) *snapshotHeaders {
+	if h := s.snapHeaders.Load(); h != nil && h.snap == snap {
+		return h
+	}
+	h := &snapshotHeaders{snap: snap, dataset: []string{snap.Checksum}, etag: []string{`W/"` + snap.Checksum + `"`}}
+	s.snapHeaders.Store(h)
+	return h
 }
 
 // New builds the server and its routes.
@@ -135,14 +156,13 @@ func (s *Server) withSnapshot(next http.Handler) http.Handler {
 			fail(w, http.StatusServiceUnavailable, "not_ready", "no dataset loaded")
 			return
 		}
-		h := w.Header()
-		h.Set("X-Dataset", snap.Checksum)
+		h, sh := w.Header(), s.headersFor(snap)
+		h["X-Dataset"] = sh.dataset // canonical keys, set without copying
 		if r.Method == http.MethodGet || r.Method == http.MethodHead {
-			etag := `W/"` + snap.Checksum + `"`
-			h.Set("ETag", etag)
-			h.Set("Cache-Control", "public, max-age=3600")
+			h["Etag"] = sh.etag
+			h["Cache-Control"] = cacheForAnHour
 			h.Add("Vary", "Accept-Encoding")
-			if match := r.Header.Get("If-None-Match"); match != "" && etagMatches(match, etag) {
+			if match := r.Header.Get("If-None-Match"); match != "" && etagMatches(match, sh.etag[0]) {
 				w = &notModifiedWriter{ResponseWriter: w}
 			}
 		}
