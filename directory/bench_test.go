@@ -31,7 +31,13 @@ func benchSnapshot(b *testing.B) *Snapshot {
 	if path == "" {
 		return realSnapshot(b)
 	}
-	benchDB.once.Do(func() { benchDB.snap, benchDB.err = Open(context.Background(), path, DefaultOptions) })
+	benchDB.once.Do(func() {
+		opts := DefaultOptions
+		opts.DeepEdges = true
+		if benchDB.snap, benchDB.err = Open(context.Background(), path, opts); benchDB.err == nil {
+			benchDB.snap.WaitDeepEdges() // a server's steady state
+		}
+	})
 	if benchDB.err != nil {
 		b.Fatalf("ALLIANCE_BENCH_DB: %v", benchDB.err)
 	}

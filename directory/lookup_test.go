@@ -1,7 +1,10 @@
 package directory
 
 import (
+	"context"
 	"errors"
+	"math/rand/v2"
+	"reflect"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -140,4 +143,36 @@ func TestLookupAll(t *testing.T) {
 	if len(got) != len(want) || got["2021"] != want["2021"] || got["2023"] != want["2023"] {
 		t.Errorf("alliances by edition = %v, want %v", got, want)
 	}
+}
+
+// TestDeepEdgesSameAnswers: a snapshot that lists its deep edges in the background answers
+// every point as one that does not, before and after the lists are done.
+func TestDeepEdgesSameAnswers(t *testing.T) {
+	db := fixtureDB(t)
+	plain, err := Open(context.Background(), db, DefaultOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain.WaitDeepEdges() // returns at once: nothing asked for
+	opts := DefaultOptions
+	opts.DeepEdges = true
+	deep, err := Open(context.Background(), db, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := deep.countries.Index.Bound()
+	rng := rand.New(rand.NewPCG(1, 2))
+	check := func() {
+		for range 300 {
+			p := orb.Point{b.Min[0] + rng.Float64()*(b.Max[0]-b.Min[0]), b.Min[1] + rng.Float64()*(b.Max[1]-b.Min[1])}
+			want, werr := plain.LookupPoint(p, "")
+			got, gerr := deep.LookupPoint(p, "")
+			if (werr == nil) != (gerr == nil) || !reflect.DeepEqual(got, want) {
+				t.Fatalf("%v: %+v, %v with deep edges; %+v, %v without", p, got, gerr, want, werr)
+			}
+		}
+	}
+	check()
+	deep.WaitDeepEdges()
+	check()
 }

@@ -41,9 +41,8 @@ const runGap = 4
 // distance at its nearest point in a projection local to the point, a little more than the
 // true distance (second order in the projection's error); tau bounds that and rounding, and
 // enters as |kx|² <= |ky|² + 2·tau·r + tau², r bounding |ky|.
-func (ix *Index) buildDeep(side int) {
-	d := &ix.deep
-	d.side = side
+func (ix *Index) buildDeep(side int) *deepBlocks {
+	d := &deepBlocks{side: side}
 	d.bnx, d.bny = (ix.nx+side-1)/side, (ix.ny+side-1)/side
 	d.start = make([]uint32, d.bnx*d.bny+1)
 	var s search
@@ -52,7 +51,7 @@ func (ix *Index) buildDeep(side int) {
 		for bi := range d.bnx {
 			b := bj*d.bnx + bi
 			d.start[b] = uint32(len(d.runs))
-			a, ok := ix.blockArea(bi, bj)
+			a, ok := ix.blockArea(bi, bj, side)
 			if !ok {
 				continue
 			}
@@ -64,7 +63,7 @@ func (ix *Index) buildDeep(side int) {
 			c := orb.Point{(x0 + x1) / 2, (y0 + y1) / 2}
 			// Any point of the boundary will do; one near c keeps the list short. The
 			// block to the west, when deep in the same area, lists edges near c.
-			y, ok := ix.boundaryNear(&s, c, a, bi-1, bj)
+			y, ok := ix.boundaryNear(d, &s, c, a, bi-1, bj)
 			if !ok {
 				continue
 			}
@@ -83,12 +82,12 @@ func (ix *Index) buildDeep(side int) {
 	}
 	d.start[len(d.start)-1] = uint32(len(d.runs))
 	d.runs = slices.Clip(d.runs)
+	return d
 }
 
 // boundaryNear returns a point of area a's boundary near p: the nearest among the edges
 // listed for block (bi, bj) if it is deep in area a, else the nearest of all.
-func (ix *Index) boundaryNear(s *search, p orb.Point, a, bi, bj int) (orb.Point, bool) {
-	d := &ix.deep
+func (ix *Index) boundaryNear(d *deepBlocks, s *search, p orb.Point, a, bi, bj int) (orb.Point, bool) {
 	if bi >= 0 && bj >= 0 {
 		if b := bj*d.bnx + bi; d.start[b] < d.start[b+1] {
 			if r := d.runs[d.start[b]]; ix.edgeArea[r.e0] == int32(a) {
@@ -167,8 +166,7 @@ func (ix *Index) candidateEdges(ids []uint32, cn *deepCorners, a int) []uint32 {
 }
 
 // blockArea returns the area whose pure cells fill block (bi, bj) wholly, if one does.
-func (ix *Index) blockArea(bi, bj int) (int, bool) {
-	side := ix.deep.side
+func (ix *Index) blockArea(bi, bj, side int) (int, bool) {
 	var v uint32
 	for j := bj * side; j < min((bj+1)*side, ix.ny); j++ {
 		for i := bi * side; i < min((bi+1)*side, ix.nx); i++ {
@@ -196,8 +194,8 @@ func appendRuns(runs []edgeRun, ids []uint32) []edgeRun {
 
 // deepRuns returns the candidate runs of the block holding (x, y), nil when it is not deep.
 func (ix *Index) deepRuns(x, y float64) []edgeRun {
-	d := &ix.deep
-	if d.side == 0 || !(x >= ix.gx0 && x <= ix.gx1 && y >= ix.gy0 && y <= ix.gy1) {
+	d := ix.deep.Load()
+	if d == nil || !(x >= ix.gx0 && x <= ix.gx1 && y >= ix.gy0 && y <= ix.gy1) {
 		return nil
 	}
 	b := (ix.cellY(y)/d.side)*d.bnx + ix.cellX(x)/d.side

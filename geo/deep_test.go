@@ -71,7 +71,7 @@ func TestDeepBlocksMatchRingSearch(t *testing.T) {
 // area; a point next to a boundary, or outside every area, is answered by the ring search.
 func TestNoDeepBlocksAcrossAreas(t *testing.T) {
 	ix := mustIndex(t, []orb.MultiPolygon{{rect(0, 0, 1, 1)}, {rect(1, 0, 2, 1)}})
-	d := &ix.deep
+	d := ix.deep.Load()
 	deep := 0
 	for b := range d.bnx * d.bny {
 		if d.start[b] == d.start[b+1] {
@@ -94,5 +94,43 @@ func TestNoDeepBlocksAcrossAreas(t *testing.T) {
 		if ix.deepRuns(p[0], p[1]) != nil {
 			t.Errorf("%v: answered from a deep block", p)
 		}
+	}
+}
+
+// TestListDeepEdgesWhileLooking: lookups running while the deep lists are built, and after,
+// give the answers they gave before.
+func TestListDeepEdgesWhileLooking(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	areas := []orb.MultiPolygon{{{wobblyDisc(rng, 0, 52, 0.9, 1.0, 300)}}, {{wobblyDisc(rng, 0, 54.2, 1.1, 1.2, 200)}}}
+	ix, err := NewIndex(areas)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := ix.Bound()
+	pts := make([]orb.Point, 2000)
+	want := make([]Match, len(pts))
+	for i := range pts {
+		pts[i] = orb.Point{b.Min[0] + rng.Float64()*(b.Max[0]-b.Min[0]), b.Min[1] + rng.Float64()*(b.Max[1]-b.Min[1])}
+		want[i] = ix.Lookup(pts[i], 2000)
+	}
+	done := make(chan struct{})
+	go func() { ix.ListDeepEdges(); ix.ListDeepEdges(); close(done) }()
+	for pass := 0; ; pass++ {
+		select {
+		case <-done:
+			pass = -1
+		default:
+		}
+		for i, p := range pts {
+			if got := ix.Lookup(p, 2000); got != want[i] {
+				t.Fatalf("Lookup(%v) = %+v while listing deep edges, %+v before", p, got, want[i])
+			}
+		}
+		if pass < 0 {
+			break
+		}
+	}
+	if ix.deep.Load() == nil {
+		t.Fatal("no deep lists after ListDeepEdges")
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
+	"sync/atomic"
 
 	"github.com/paulmach/orb"
 )
@@ -39,7 +41,9 @@ type Index struct {
 	flips []float64
 	local []crossEdge
 
-	deep deepBlocks
+	deep     atomic.Pointer[deepBlocks] // nil until ListDeepEdges
+	deepOnce sync.Once
+	deepSide int
 
 	// Each area's tree of edge runs (bvh.go).
 	nodes []runNode
@@ -118,6 +122,20 @@ func NewIndex(areas []orb.MultiPolygon) (*Index, error) {
 	return build(areas, defaultParams)
 }
 
+// ListDeepEdges lists, for every block of cells deep inside one area, the few edges that can
+// be nearest to its points, so that Lookup finds a deep point's boundary distance by reading
+// them rather than searching the grid (see the package documentation). It takes a few tens of
+// milliseconds per layer, so NewIndex leaves it to the caller, which may run it in the
+// background: Lookup gives the same answers before, during and after (only faster after). It
+// is safe to call concurrently with every method, and more than once.
+func (ix *Index) ListDeepEdges() {
+	ix.deepOnce.Do(func() {
+		if ix.deepSide > 0 {
+			ix.deep.Store(ix.buildDeep(ix.deepSide))
+		}
+	})
+}
+
 // Len returns the number of areas.
 func (ix *Index) Len() int { return len(ix.areas) }
 
@@ -137,9 +155,7 @@ func build(in []orb.MultiPolygon, prm params) (*Index, error) {
 	}
 	ix.buildGrid(prm)
 	ix.buildRuns()
-	if prm.deepSide > 0 {
-		ix.buildDeep(prm.deepSide)
-	}
+	ix.deepSide = prm.deepSide
 	return ix, nil
 }
 

@@ -43,6 +43,7 @@ func mustIndex(t *testing.T, areas []orb.MultiPolygon) *Index {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ix.ListDeepEdges() // every test answers from deep blocks where it can
 	return ix
 }
 

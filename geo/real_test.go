@@ -211,6 +211,7 @@ func TestRealLayers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			ix.ListDeepEdges()
 			bounds := areaBounds(l.areas)
 			rng := rand.New(rand.NewPCG(uint64(li), 7))
 			b := ix.Bound()
@@ -323,6 +324,7 @@ func TestRealNear(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			ix.ListDeepEdges()
 			rng := rand.New(rand.NewPCG(uint64(li), 99))
 			b := ix.Bound()
 			for range 200 {
@@ -373,6 +375,7 @@ func TestRealHeap(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		ix.ListDeepEdges()
 		ixs[i] = ix
 	}
 	used := float64(heap()-before) / (1 << 20)
@@ -400,6 +403,7 @@ func BenchmarkLocate(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
+				ix.ListDeepEdges()
 				b.Run(name, func(b *testing.B) {
 					s := 0
 					for i := 0; b.Loop(); i++ {
@@ -422,6 +426,7 @@ func BenchmarkLookup(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
+				ix.ListDeepEdges()
 				b.Run(name, func(b *testing.B) {
 					s := 0
 					for i := 0; b.Loop(); i++ {
@@ -473,6 +478,7 @@ func BenchmarkNewIndex(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
+			ix.ListDeepEdges()
 			keep = append(keep, ix)
 		}
 	}
@@ -489,7 +495,7 @@ func (ix *Index) sizeBytes() int {
 	return len(ix.areas)*int(unsafe.Sizeof(area{})) + len(ix.edges)*int(unsafe.Sizeof(edge{})) + len(ix.edgeArea)*4 +
 		len(ix.flips)*8 + len(ix.local)*int(unsafe.Sizeof(crossEdge{})) + len(ix.cells)*4 + len(ix.dt) +
 		len(ix.mixCand)*4 + len(ix.cands)*int(unsafe.Sizeof(cellCand{})) + len(ix.mixEdge)*4 + len(ix.segs)*int(unsafe.Sizeof(cellSeg{})) +
-		len(ix.nodes)*int(unsafe.Sizeof(runNode{})) + len(ix.roots)*4 + len(ix.deep.start)*4 + len(ix.deep.runs)*int(unsafe.Sizeof(edgeRun{}))
+		len(ix.nodes)*int(unsafe.Sizeof(runNode{})) + len(ix.roots)*4 + ix.deep.Load().sizeBytes()
 }
 
 // TestRealDeepBlocks: on every real layer, the boundary distance read from a deep block's
@@ -502,6 +508,7 @@ func TestRealDeepBlocks(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			ix.ListDeepEdges()
 			noDeep := defaultParams
 			noDeep.deepSide = 0
 			ring, err := build(l.areas, noDeep)
@@ -509,7 +516,7 @@ func TestRealDeepBlocks(t *testing.T) {
 				t.Fatal(err)
 			}
 			rng := rand.New(rand.NewPCG(uint64(li), 5))
-			d := &ix.deep
+			d := ix.deep.Load()
 			var pts []orb.Point
 			deep, edges := 0, 0
 			for b := range d.bnx * d.bny {
@@ -541,4 +548,11 @@ func TestRealDeepBlocks(t *testing.T) {
 				deep, d.bnx*d.bny, float64(len(d.runs))/float64(max(deep, 1)), float64(edges)/float64(max(deep, 1)), len(pts), fromRuns)
 		})
 	}
+}
+
+func (d *deepBlocks) sizeBytes() int {
+	if d == nil {
+		return 0
+	}
+	return len(d.start)*4 + len(d.runs)*int(unsafe.Sizeof(edgeRun{}))
 }

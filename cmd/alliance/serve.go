@@ -56,7 +56,7 @@ func runServe(ctx context.Context, args []string, env envLookup, stderr io.Write
 	log := slog.New(handler)
 
 	start := time.Now()
-	dir, err := directory.New(ctx, *db, directory.Options{MaxNearestM: *nearest, NearBoundaryM: *near})
+	dir, err := directory.New(ctx, *db, directory.Options{MaxNearestM: *nearest, NearBoundaryM: *near, DeepEdges: true})
 	if err != nil {
 		return err
 	}
