@@ -7,11 +7,11 @@ import (
 )
 
 // The edges of an area follow its rings, so a run of consecutive edges is a piece of
-// boundary with a tight bounding box. Each area gets a tree of such runs (leaves of
-// leafEdges edges, fanout nodes above), which a search for the area's nearest edge descends
-// nearest box first, skipping every box farther than what it has found: from a point deep
-// inside, that reads a handful of boxes and edges where the ring search reads hundreds of
-// cells.
+// boundary with a tight bounding box. Building the deep lists (deep.go) needs, per block, the
+// area's nearest edge and the edges near its corners; a tree of such runs per area (leaves of
+// leafEdges edges, fanout nodes above), descended nearest box first and skipping every box
+// out of reach, finds both without walking the grid. Lookups do not use it: for every inside
+// point it was measured no faster than the ring search.
 
 const (
 	leafEdges = 8
@@ -26,36 +26,43 @@ type runNode struct {
 	leaf                   bool
 }
 
-// buildRuns builds every area's tree; roots[a] is area a's root in nodes.
-func (ix *Index) buildRuns() {
+// runTree is every area's tree: area a's root is nodes[roots[a]]. Only the deep lists'
+// build uses it, so it lives as long as that build.
+type runTree struct {
+	nodes []runNode
+	roots []uint32
+}
+
+// buildRuns builds every area's tree.
+func (ix *Index) buildRuns() *runTree {
 	n := 0
 	for _, ar := range ix.areas {
 		n += (ar.e1-ar.e0+leafEdges-1)/leafEdges*4/3 + 2
 	}
-	ix.nodes = make([]runNode, 0, n)
-	ix.roots = make([]uint32, len(ix.areas))
+	t := &runTree{nodes: make([]runNode, 0, n), roots: make([]uint32, len(ix.areas))}
 	for a, ar := range ix.areas {
-		first := len(ix.nodes)
+		first := len(t.nodes)
 		for e := ar.e0; e < ar.e1; e += leafEdges {
 			nd := runNode{minX: math.Inf(1), minY: math.Inf(1), maxX: math.Inf(-1), maxY: math.Inf(-1), lo: uint32(e), hi: uint32(min(e+leafEdges, ar.e1)), leaf: true}
 			for _, ed := range ix.edges[nd.lo:nd.hi] {
 				nd.minX, nd.maxX = min(nd.minX, ed.x0, ed.x1), max(nd.maxX, ed.x0, ed.x1)
 				nd.minY, nd.maxY = min(nd.minY, ed.y0), max(nd.maxY, ed.y1) // canonical: y0 <= y1
 			}
-			ix.nodes = append(ix.nodes, nd)
+			t.nodes = append(t.nodes, nd)
 		}
-		for last := len(ix.nodes); last-first > 1; first, last = last, len(ix.nodes) {
+		for last := len(t.nodes); last-first > 1; first, last = last, len(t.nodes) {
 			for c := first; c < last; c += fanout {
 				nd := runNode{minX: math.Inf(1), minY: math.Inf(1), maxX: math.Inf(-1), maxY: math.Inf(-1), lo: uint32(c), hi: uint32(min(c+fanout, last))}
-				for _, ch := range ix.nodes[nd.lo:nd.hi] {
+				for _, ch := range t.nodes[nd.lo:nd.hi] {
 					nd.minX, nd.minY = min(nd.minX, ch.minX), min(nd.minY, ch.minY)
 					nd.maxX, nd.maxY = max(nd.maxX, ch.maxX), max(nd.maxY, ch.maxY)
 				}
-				ix.nodes = append(ix.nodes, nd)
+				t.nodes = append(t.nodes, nd)
 			}
 		}
-		ix.roots[a] = uint32(first)
+		t.roots[a] = uint32(first)
 	}
+	return t
 }
 
 // boxDist2 is the squared projected distance from the projection's centre to the box, a
@@ -69,13 +76,13 @@ func (pr *proj) boxDist2(n *runNode) float64 {
 
 // nearestInArea is nearest among the edges of area a, with no limit, by its tree: it
 // considers every edge the ring search would keep, so it gives the same answer.
-func (ix *Index) nearestInArea(s *search, p orb.Point, a int) {
+func (ix *Index) nearestInArea(t *runTree, s *search, p orb.Point, a int) {
 	s.reset(p, a, math.Inf(1))
 	var stack [64]uint32
-	stack[0] = ix.roots[a]
+	stack[0] = t.roots[a]
 	for sp := 1; sp > 0; {
 		sp--
-		n := &ix.nodes[stack[sp]]
+		n := &t.nodes[stack[sp]]
 		if s.pr.boxDist2(n) > s.reach2 {
 			continue
 		}
@@ -92,7 +99,7 @@ func (ix *Index) nearestInArea(s *search, p orb.Point, a int) {
 		}
 		k := 0
 		for c := n.lo; c < n.hi; c++ {
-			d2 := s.pr.boxDist2(&ix.nodes[c])
+			d2 := s.pr.boxDist2(&t.nodes[c])
 			if d2 > s.reach2 {
 				continue
 			}

@@ -45,6 +45,7 @@ func (ix *Index) buildDeep(side int) *deepBlocks {
 	d := &deepBlocks{side: side}
 	d.bnx, d.bny = (ix.nx+side-1)/side, (ix.ny+side-1)/side
 	d.start = make([]uint32, d.bnx*d.bny+1)
+	t := ix.buildRuns()
 	var s search
 	var ids []uint32
 	for bj := range d.bny {
@@ -63,7 +64,7 @@ func (ix *Index) buildDeep(side int) *deepBlocks {
 			c := orb.Point{(x0 + x1) / 2, (y0 + y1) / 2}
 			// Any point of the boundary will do; one near c keeps the list short. The
 			// block to the west, when deep in the same area, lists edges near c.
-			y, ok := ix.boundaryNear(d, &s, c, a, bi-1, bj)
+			y, ok := ix.boundaryNear(d, t, &s, c, a, bi-1, bj)
 			if !ok {
 				continue
 			}
@@ -76,7 +77,7 @@ func (ix *Index) buildDeep(side int) *deepBlocks {
 				lim := math.Sqrt(r*r+2*tau*r+tau*tau) * (1 + 3*sl) // in the corner's projection
 				cn[k] = deepCorner{pr: newProj(corner), lim2: lim * lim}
 			}
-			ids = ix.candidateEdges(ids[:0], &cn, a)
+			ids = ix.candidateEdges(t, ids[:0], &cn, a)
 			d.runs = appendRuns(d.runs, ids)
 		}
 	}
@@ -87,7 +88,7 @@ func (ix *Index) buildDeep(side int) *deepBlocks {
 
 // boundaryNear returns a point of area a's boundary near p: the nearest among the edges
 // listed for block (bi, bj) if it is deep in area a, else the nearest of all.
-func (ix *Index) boundaryNear(d *deepBlocks, s *search, p orb.Point, a, bi, bj int) (orb.Point, bool) {
+func (ix *Index) boundaryNear(d *deepBlocks, t *runTree, s *search, p orb.Point, a, bi, bj int) (orb.Point, bool) {
 	if bi >= 0 && bj >= 0 {
 		if b := bj*d.bnx + bi; d.start[b] < d.start[b+1] {
 			if r := d.runs[d.start[b]]; ix.edgeArea[r.e0] == int32(a) {
@@ -104,7 +105,7 @@ func (ix *Index) boundaryNear(d *deepBlocks, s *search, p orb.Point, a, bi, bj i
 			}
 		}
 	}
-	ix.nearestInArea(s, p, a)
+	ix.nearestInArea(t, s, p, a)
 	return s.at, s.edge >= 0
 }
 
@@ -140,12 +141,12 @@ func (cn *deepCorners) near(n *runNode) bool {
 }
 
 // candidateEdges appends, in order, the edges of area a that some corner is within its limit of.
-func (ix *Index) candidateEdges(ids []uint32, cn *deepCorners, a int) []uint32 {
+func (ix *Index) candidateEdges(t *runTree, ids []uint32, cn *deepCorners, a int) []uint32 {
 	var stack [64]uint32
-	stack[0] = ix.roots[a]
+	stack[0] = t.roots[a]
 	for sp := 1; sp > 0; {
 		sp--
-		n := &ix.nodes[stack[sp]]
+		n := &t.nodes[stack[sp]]
 		if !cn.near(n) {
 			continue
 		}

@@ -44,10 +44,6 @@ type Index struct {
 	deep     atomic.Pointer[deepBlocks] // nil until ListDeepEdges
 	deepOnce sync.Once
 	deepSide int
-
-	// Each area's tree of edge runs (bvh.go).
-	nodes []runNode
-	roots []uint32
 }
 
 // cellCand is a candidate area of a mixed cell with what its crossing-number test needs
@@ -154,7 +150,6 @@ func build(in []orb.MultiPolygon, prm params) (*Index, error) {
 		return nil, err
 	}
 	ix.buildGrid(prm)
-	ix.buildRuns()
 	ix.deepSide = prm.deepSide
 	return ix, nil
 }

@@ -495,7 +495,7 @@ func (ix *Index) sizeBytes() int {
 	return len(ix.areas)*int(unsafe.Sizeof(area{})) + len(ix.edges)*int(unsafe.Sizeof(edge{})) + len(ix.edgeArea)*4 +
 		len(ix.flips)*8 + len(ix.local)*int(unsafe.Sizeof(crossEdge{})) + len(ix.cells)*4 + len(ix.dt) +
 		len(ix.mixCand)*4 + len(ix.cands)*int(unsafe.Sizeof(cellCand{})) + len(ix.mixEdge)*4 + len(ix.segs)*int(unsafe.Sizeof(cellSeg{})) +
-		len(ix.nodes)*int(unsafe.Sizeof(runNode{})) + len(ix.roots)*4 + ix.deep.Load().sizeBytes()
+		ix.deep.Load().sizeBytes()
 }
 
 // TestRealDeepBlocks: on every real layer, the boundary distance read from a deep block's

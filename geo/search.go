@@ -217,6 +217,7 @@ func (s *search) reset(p orb.Point, a int, limitM float64) {
 func (ix *Index) finish(s *search) {
 	best := math.Inf(1)
 	bestArea := int32(math.MaxInt32)
+	var at cand
 	p := orb.Point{s.pr.px, s.pr.py}
 	for _, part := range [2][]cand{s.buf[:s.n], s.more} {
 		for _, c := range part {
@@ -228,12 +229,11 @@ func (ix *Index) finish(s *search) {
 				d = DistanceM(p, s.pr.unproject(c.cx, c.cy))
 			}
 			if d < best || (d == best && c.area < bestArea) {
-				best, bestArea, s.edge = d, c.area, int(c.edge)
-				s.at = s.pr.unproject(c.cx, c.cy)
+				best, bestArea, s.edge, at = d, c.area, int(c.edge), c
 			}
 		}
 	}
-	s.distM = best
+	s.distM, s.at = best, s.pr.unproject(at.cx, at.cy)
 }
 
 // ringBound returns a lower bound (metres) on the distance from the projection centre to
