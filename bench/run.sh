@@ -29,7 +29,8 @@ read -r -a cs <<<"$(python3 bench/coldstart.py $BIN "$DB" $port 5)"
 cold=$(printf '%s\n' "${cs[@]:0:5}" | sort -n | sed -n 3p)
 colds="${cs[*]:0:5}"
 rss_start=${cs[5]}
-$BIN serve --addr "$addr" --db "$DB" 2>"$tmp/serve.log" &
+debug=127.0.0.1:$((port + 1))
+$BIN serve --addr "$addr" --db "$DB" --debug-addr "$debug" 2>"$tmp/serve.log" &
 pid=$!
 until curl -sf "http://$addr/readyz" >/dev/null; do kill -0 $pid 2>/dev/null || { tail -5 "$tmp/serve.log" >&2; exit 1; }; sleep 0.05; done
 
@@ -58,6 +59,16 @@ for r in 1 2 3; do
   done
 done
 rss_load=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
+# Where the server's CPU goes at 64 connections: a 4 s CPU profile inside a 5 s wrk run, for
+# healthz and lookup (after the memory reading, so that profiling does not change it).
+echo "profiles…" >&2
+for ep in healthz lookup; do
+  curl -sf "http://$debug/debug/pprof/profile?seconds=4" -o "$tmp/$ep.prof" &
+  prof=$!
+  echo "$ep 64 $(PATHS="$tmp/$ep.txt" wrk -t2 -c64 -d5s -s bench/paths.lua "http://$addr" | tail -1)" >> "$tmp/profiled.txt"
+  wait $prof
+  go tool pprof -top -cum -nodefraction=0 -nodecount=100000 $BIN "$tmp/$ep.prof" > "$tmp/$ep.top" 2>/dev/null
+done
 kill $pid; wait $pid 2>/dev/null || true
 
 echo "floor…" >&2

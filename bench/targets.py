@@ -1,5 +1,6 @@
 """Prints the targets section of docs/benchmarks.md from one run's results in TMP (geo.txt,
-load.txt, floor.txt, rounds.txt, peers.json, mapit/mapit.json), each target with its figure and
+dir.txt, web.txt, load.txt, floor.txt, rounds.txt, profiled.txt with healthz.top and lookup.top,
+peers.json, mapit/mapit.json), each target with its figure and
 whether it is met, and for a target not met, what limits it.
 
 Usage: targets.py TMP BATCH_MS COLD_MS RSS_MB"""
@@ -67,6 +68,8 @@ print(f"| at 64 connections, lookup throughput ≥ 80 % of `/healthz` | {share:.
 hz, lk = bench("BenchmarkHandlerHealthz", "web.txt"), bench("BenchmarkHandlerLookup-", "web.txt")
 hosp, srch = bench("BenchmarkHandlerLookupHospitals", "web.txt"), bench("BenchmarkHandlerSearch", "web.txt")
 handler_ratio = lk[0] / hz[0]
+nosearch = bench("BenchmarkHandlerLookupWithoutSearch", "web.txt")
+lookup_point = bench("BenchmarkLookupPoint", "dir.txt")[0]
 print(f"| `BenchmarkHandlerLookup` ≤ 2× `BenchmarkHandlerHealthz` (same run) | {lk[0] / 1000:.1f} µs against {hz[0] / 1000:.1f} µs: "
       f"{handler_ratio:.1f}× (with `include=hospitals` {hosp[0] / 1000:.1f} µs, `/api/v1/search` {srch[0] / 1000:.1f} µs) | {met(handler_ratio <= 2)} |")
 build = bench("BenchmarkNewIndex")
@@ -84,6 +87,39 @@ for ep in ["small", "large"]:
         rs = [fl[(f"{ep}-{r}", c)] for r in floor_rounds]
         print(f"| {ep} | {c} | {median([d['rps'] for d in rs]):.0f} | {median([d['mean_us'] for d in rs]):.0f} | "
               f"{median([d['p50_us'] for d in rs])} | {median([d['p99_us'] for d in rs])} |")
+# CPU profiles of the server under the 64-connection load (bench/run.sh, --debug-addr): each
+# function's cumulative CPU divided by the requests answered while the profile ran.
+def seconds(v):
+    return float(v[:-2]) / 1000 if v.endswith("ms") else float(v[:-1]) if v.endswith("s") else float(v)
+
+def cpu_per_request(ep):
+    head, cum = {}, {}
+    for line in open(os.path.join(tmp, ep + ".top")):
+        m = re.search(r"Duration: ([\d.]+m?s), Total samples = ([\d.]+m?s)", line)
+        if m:
+            head = {"duration": seconds(m[1]), "total": seconds(m[2])}
+        f = line.split(None, 5)
+        if len(f) == 6 and f[4].endswith("%"):
+            cum[f[5].strip()] = seconds(f[3])
+    rps = profiled[ep]["rps"]
+    per = lambda s: 1e6 * s / (rps * head["duration"])
+    return {"rps": rps, "total": per(head["total"]),
+            "syscalls": per(cum.get("internal/runtime/syscall/linux.Syscall6", 0)),
+            "handler": per(cum.get("github.com/nhs-geo/alliance/web.(*Server).ServeHTTP", 0)),
+            "search": per(cum.get("github.com/nhs-geo/alliance/directory.(*Snapshot).LookupPoint", 0)),
+            "json": per(cum.get("github.com/nhs-geo/alliance/web.writeJSON", 0)),
+            "gc": per(cum.get("runtime.gcBgMarkWorker", 0))}
+
+profiled = {ep: d for (ep, c), d in load("profiled.txt").items()}
+cpu = {ep: cpu_per_request(ep) for ep in ["healthz", "lookup"]}
+print()
+print("Where the server's CPU goes at 64 connections: a 4 s CPU profile of `alliance serve` (`--debug-addr`)")
+print("inside a 5 s wrk run, each part's CPU divided by the requests answered meanwhile (µs per request).")
+print()
+print("| endpoint | requests/s | server CPU | system calls | handler (middleware and work) | search of the layers | JSON written | GC (background) |")
+print("|---|---|---|---|---|---|---|---|")
+for ep, c in cpu.items():
+    print(f"| {ep} | {c['rps']:.0f} | {c['total']:.1f} | {c['syscalls']:.1f} | {c['handler']:.1f} | {c['search']:.1f} | {c['json']:.1f} | {c['gc']:.1f} |")
 limits = []
 if min(per_q) < 2:
     limits.append(f"""- **One connection.** A request over loopback TCP costs two wake-ups of a sleeping process on a
@@ -96,16 +132,19 @@ if handler_ratio > 2:
     limits.append(f"""- **In-process handler.** `/healthz` runs the middleware chain and writes 16 bytes; a lookup also
   passes the API's middleware (CORS, rate limit, query check, `Accept`, the snapshot's `ETag`), parses
   and checks its parameters, finds its area in the four layers of the default edition and the country
-  with each boundary distance, and writes about 1 KB of JSON. The boundary distance of a point deep
-  inside an area now reads the ten or so edges listed for its block (`BenchmarkLookup` below: a few
-  hundred ns a layer in a tight loop); in the handler each layer's first reads of the grid, the block
-  lists and the edges miss the CPU caches (profile: `go test -bench HandlerLookup -cpuprofile`), so
-  the work that is left is mostly memory latency and the answer's JSON and headers.""")
+  with each boundary distance, and writes about 1 KB of JSON. `BenchmarkHandlerLookupWithoutSearch`
+  sends the same requests through the same middleware, checks and JSON with the answers found
+  beforehand: {nosearch[0] / 1000:.1f} µs, {nosearch[0] / hz[0]:.1f}× `/healthz` with no search at all. The 2× target would leave the
+  search of five layers {max(0, 2 * hz[0] - nosearch[0]) / 1000:.1f} µs; inside a request it takes {(lk[0] - nosearch[0]) / 1000:.1f} µs, and
+  `BenchmarkLookupPoint` (Postcodes and batch, below) {lookup_point / 1000:.1f} µs in a loop, each layer's
+  boundary distance exact.""")
 if share < 0.8:
-    limits.append(f"""- **64 connections.** wrk shares the two cores with the server. On the bare server, the size of a
-  lookup's answer alone costs {max(0, 1 - floor_share):.0%} of the throughput of a 16-byte one; the rest of the gap is
-  the exact boundary distance in every layer (`BenchmarkLookup` below, a few hundred ns per layer in a
-  loop, more with cache misses under load), which each answer includes.""")
+    lk_cpu, hz_cpu = cpu["lookup"], cpu["healthz"]
+    limits.append(f"""- **64 connections.** wrk shares the two cores with the server, so the share swings between rounds.
+  On the bare server, the size of a lookup's answer alone costs {max(0, 1 - floor_share):.0%} of the throughput of
+  a 16-byte one. Under load (CPU table above) a lookup costs the server {lk_cpu['total']:.0f} µs of CPU against
+  {hz_cpu['total']:.0f} µs for `/healthz`; the search of the layers is {lk_cpu['search']:.1f} µs of it and the JSON
+  {lk_cpu['json']:.1f} µs, while system calls, which move the bytes, take {lk_cpu['syscalls']:.0f} and {hz_cpu['syscalls']:.0f} µs.""")
 if limits:
     print()
     print("What limits the targets not met, as measured here:")

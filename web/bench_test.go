@@ -21,9 +21,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-chi/chi/v5"
 	"github.com/nhs-geo/alliance/data"
 	"github.com/nhs-geo/alliance/directory"
 	"github.com/nhs-geo/alliance/internal/testenv"
+	"github.com/paulmach/orb"
 )
 
 // benchData is the real dataset and the queries the benchmarks send.
@@ -136,6 +138,49 @@ func BenchmarkHandlerLookup(b *testing.B) {
 		paths = append(paths, "/api/v1/lookup?lat="+p[0]+"&lon="+p[1])
 	}
 	benchGET(b, s, paths)
+}
+
+// BenchmarkHandlerLookupWithoutSearch is BenchmarkHandlerLookup with the answers found
+// beforehand: the same requests through the same middleware, parameter checks and JSON, served
+// from a route added to the API for the benchmark. Its difference from BenchmarkHandlerLookup
+// is what the search of every layer costs inside a request.
+func BenchmarkHandlerLookupWithoutSearch(b *testing.B) {
+	s := benchServer(b)
+	snap := benchRealData(b).snap
+	answers := map[orb.Point]*directory.Answer{}
+	var paths []string
+	for _, p := range benchRealData(b).points[:10000] {
+		path := "/api/v1/lookup?lat=" + p[0] + "&lon=" + p[1]
+		lq, err := parseLookup(httptest.NewRequest(http.MethodGet, path, nil))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if answers[lq.at], err = snap.LookupPoint(lq.at, lq.edition); err != nil {
+			b.Fatal(err)
+		}
+		paths = append(paths, "/api/v1/found-lookup"+strings.TrimPrefix(path, "/api/v1/lookup"))
+	}
+	api := apiRouter(b, s)
+	api.Get("/found-lookup", func(w http.ResponseWriter, r *http.Request) {
+		lq, err := parseLookup(r)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, answers[lq.at])
+	})
+	benchGET(b, s, paths)
+}
+
+// apiRouter is the router of /api/v1, with its middleware, for routes only a test adds.
+func apiRouter(tb testing.TB, s *Server) *chi.Mux {
+	for _, rt := range s.router.Routes() {
+		if rt.Pattern == "/api/v1/*" {
+			return rt.SubRoutes.(*chi.Mux)
+		}
+	}
+	tb.Fatal("no /api/v1 router")
+	return nil
 }
 
 // BenchmarkHandlerLookupHospitals is BenchmarkHandlerLookup with the three nearest hospitals

@@ -368,3 +368,35 @@ func TestBatchCLI(t *testing.T) {
 		t.Errorf("no postcode column: exit %d, %s", code, errs)
 	}
 }
+
+// TestServeProfiler checks --debug-addr: Go's profiler on a listener of its own, and never on
+// the public address.
+func TestServeProfiler(t *testing.T) {
+	bin, db := setup(t)
+	s := startServer(t, bin, db, "--debug-addr", "127.0.0.1:0")
+	// serve logs the profiler's address before its own "listening", which startServer waits for.
+	m := regexp.MustCompile(`msg="profiler listening" addr=(\S+)`).FindStringSubmatch(s.logs.String())
+	if m == nil {
+		t.Fatalf("no profiler listening: %s", s.logs)
+	}
+	debug := "http://" + m[1]
+	for path, want := range map[string]string{"/debug/pprof/": "goroutine", "/debug/pprof/heap?debug=1": "heap profile"} {
+		res, err := http.Get(debug + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || !strings.Contains(string(body), want) {
+			t.Errorf("GET %s on the debug address: %d, want 200 with %q", path, res.StatusCode, want)
+		}
+	}
+	if code, _ := s.get(t, "/debug/pprof/"); code != http.StatusNotFound {
+		t.Errorf("GET /debug/pprof/ on the public address: %d, want 404", code)
+	}
+
+	plain := startServer(t, bin, db)
+	if strings.Contains(plain.logs.String(), "profiler listening") {
+		t.Errorf("a profiler listens without --debug-addr: %s", plain.logs)
+	}
+}

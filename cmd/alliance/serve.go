@@ -36,6 +36,7 @@ func runServe(ctx context.Context, args []string, env envLookup, stderr io.Write
 	operator := fs.String("operator", "ALLIANCE_OPERATOR", web.DefaultOperator, "who runs the service, named on every page")
 	feedback := fs.String("feedback-url", "ALLIANCE_FEEDBACK_URL", "", "where people may send feedback, linked from every page (empty: no link)")
 	timeout := fs.Duration("request-timeout", "ALLIANCE_REQUEST_TIMEOUT", 30*time.Second, "longest time a request may take")
+	debugAddr := fs.String("debug-addr", "ALLIANCE_DEBUG_ADDR", "", "address of a second listener serving Go's profiler at /debug/pprof/, e.g. 127.0.0.1:6060; keep it private (default: off)")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -87,6 +88,15 @@ func runServe(ctx context.Context, args []string, env envLookup, stderr io.Write
 	if err != nil {
 		return err
 	}
+	if *debugAddr != "" { // before "listening": once that is logged, the whole server is up
+		dbg, err := serveDebug(*debugAddr, handler)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		log.Info("profiler listening", "addr", dbg.Addr().String())
+		defer dbg.Close()
+	}
 	log.Info("listening", "addr", ln.Addr().String())
 
 	hup := make(chan os.Signal, 1)
@@ -120,4 +130,16 @@ func runServe(ctx context.Context, args []string, env envLookup, stderr io.Write
 		return err
 	}
 	return nil
+}
+
+// serveDebug serves web.DebugHandler on its own listener until the listener is closed.
+func serveDebug(addr string, logTo slog.Handler) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("--debug-addr: %w", err)
+	}
+	// No write timeout: a CPU profile streams for as many seconds as it is asked for.
+	srv := &http.Server{Handler: web.DebugHandler(), ReadHeaderTimeout: 5 * time.Second, ErrorLog: slog.NewLogLogger(logTo, slog.LevelWarn)}
+	go srv.Serve(ln)
+	return ln, nil
 }
