@@ -37,11 +37,11 @@ func fixture(t *testing.T, name string) []orb.MultiPolygon {
 	return out
 }
 
-func mustIndex(t *testing.T, areas []orb.MultiPolygon) *Index {
-	t.Helper()
+func mustIndex(tb testing.TB, areas []orb.MultiPolygon) *Index {
+	tb.Helper()
 	ix, err := NewIndex(areas)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	ix.ListDeepEdges() // every test answers from deep blocks where it can
 	return ix

@@ -207,11 +207,7 @@ func TestRealLayers(t *testing.T) {
 	}
 	for li, l := range layers {
 		t.Run(l.name, func(t *testing.T) {
-			ix, err := NewIndex(l.areas)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ix.ListDeepEdges()
+			ix := mustIndex(t, l.areas)
 			bounds := areaBounds(l.areas)
 			rng := rand.New(rand.NewPCG(uint64(li), 7))
 			b := ix.Bound()
@@ -320,11 +316,7 @@ func closeM(a, b float64) bool { return math.Abs(a-b) <= 1e-5*b+1e-6 }
 func TestRealNear(t *testing.T) {
 	for li, l := range realLayers(t) {
 		t.Run(l.name, func(t *testing.T) {
-			ix, err := NewIndex(l.areas)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ix.ListDeepEdges()
+			ix := mustIndex(t, l.areas)
 			rng := rand.New(rand.NewPCG(uint64(li), 99))
 			b := ix.Bound()
 			for range 200 {
@@ -371,11 +363,7 @@ func TestRealHeap(t *testing.T) {
 	before := heap()
 	ixs := make([]*Index, len(layers))
 	for i, l := range layers {
-		ix, err := NewIndex(l.areas)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ix.ListDeepEdges()
+		ix := mustIndex(t, l.areas)
 		ixs[i] = ix
 	}
 	used := float64(heap()-before) / (1 << 20)
@@ -393,21 +381,21 @@ var benchLayers = []string{"2021/cancer-alliances", "2023/icb", "2023/sub-icb"}
 
 var sinkInt int
 
-func BenchmarkLocate(b *testing.B) {
-	for _, set := range []struct{ name, file string }{{"uniform", "points_uniform_100k.csv.gz"}, {"boundary", "points_boundary_20k.csv.gz"}} {
+// benchPointSets are the shared point sets: uniform over England, and within 100 m of an ICB boundary.
+var benchPointSets = []struct{ name, file string }{{"uniform", "points_uniform_100k.csv.gz"}, {"boundary", "points_boundary_20k.csv.gz"}}
+
+// benchIndexed runs answer over each point set and benchmark layer, on an index with its deep
+// edge lists, as sub-benchmarks set/layer.
+func benchIndexed(b *testing.B, answer func(ix *Index, p orb.Point) int) {
+	for _, set := range benchPointSets {
 		b.Run(set.name, func(b *testing.B) {
 			pts := readPoints(b, set.file)
 			for _, name := range benchLayers {
-				l := realLayer(b, name)
-				ix, err := NewIndex(l.areas)
-				if err != nil {
-					b.Fatal(err)
-				}
-				ix.ListDeepEdges()
+				ix := mustIndex(b, realLayer(b, name).areas)
 				b.Run(name, func(b *testing.B) {
 					s := 0
 					for i := 0; b.Loop(); i++ {
-						s += ix.Locate(pts[i%len(pts)])
+						s += answer(ix, pts[i%len(pts)])
 					}
 					sinkInt = s
 				})
@@ -416,33 +404,18 @@ func BenchmarkLocate(b *testing.B) {
 	}
 }
 
+func BenchmarkLocate(b *testing.B) {
+	benchIndexed(b, func(ix *Index, p orb.Point) int { return ix.Locate(p) })
+}
+
 func BenchmarkLookup(b *testing.B) {
-	for _, set := range []struct{ name, file string }{{"uniform", "points_uniform_100k.csv.gz"}, {"boundary", "points_boundary_20k.csv.gz"}} {
-		b.Run(set.name, func(b *testing.B) {
-			pts := readPoints(b, set.file)
-			for _, name := range benchLayers {
-				l := realLayer(b, name)
-				ix, err := NewIndex(l.areas)
-				if err != nil {
-					b.Fatal(err)
-				}
-				ix.ListDeepEdges()
-				b.Run(name, func(b *testing.B) {
-					s := 0
-					for i := 0; b.Loop(); i++ {
-						s += ix.Lookup(pts[i%len(pts)], 2000).Area
-					}
-					sinkInt = s
-				})
-			}
-		})
-	}
+	benchIndexed(b, func(ix *Index, p orb.Point) int { return ix.Lookup(p, 2000).Area })
 }
 
 // BenchmarkNaive is the baseline: orb's planar.MultiPolygonContains over all areas, with a
 // bounding-box prefilter per area, stopping at the first area containing the point.
 func BenchmarkNaive(b *testing.B) {
-	for _, set := range []struct{ name, file string }{{"uniform", "points_uniform_100k.csv.gz"}, {"boundary", "points_boundary_20k.csv.gz"}} {
+	for _, set := range benchPointSets {
 		b.Run(set.name, func(b *testing.B) {
 			pts := readPoints(b, set.file)
 			for _, name := range benchLayers {
@@ -474,11 +447,7 @@ func BenchmarkNewIndex(b *testing.B) {
 	for b.Loop() {
 		keep = keep[:0]
 		for _, l := range layers {
-			ix, err := NewIndex(l.areas)
-			if err != nil {
-				b.Fatal(err)
-			}
-			ix.ListDeepEdges()
+			ix := mustIndex(b, l.areas)
 			keep = append(keep, ix)
 		}
 	}
@@ -504,11 +473,7 @@ func (ix *Index) sizeBytes() int {
 func TestRealDeepBlocks(t *testing.T) {
 	for li, l := range realLayers(t) {
 		t.Run(l.name, func(t *testing.T) {
-			ix, err := NewIndex(l.areas)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ix.ListDeepEdges()
+			ix := mustIndex(t, l.areas)
 			noDeep := defaultParams
 			noDeep.deepSide = 0
 			ring, err := build(l.areas, noDeep)
