@@ -18,11 +18,15 @@ const degToRad = math.Pi / 180
 
 // DistanceM returns the great-circle distance in metres between two lon/lat points
 // (haversine formula on a sphere of radius EarthRadiusM).
-func DistanceM(a, b orb.Point) float64 {
+func DistanceM(a, b orb.Point) float64 { return distanceFrom(a, math.Cos(a[1]*degToRad), b) }
+
+// distanceFrom is DistanceM(a, b) given the cosine of a's latitude, which a search around a
+// works out once (newProj): the same arithmetic, so the same result to the last bit.
+func distanceFrom(a orb.Point, cosLatA float64, b orb.Point) float64 {
 	lat1, lat2 := a[1]*degToRad, b[1]*degToRad
 	sdLat := math.Sin((lat2 - lat1) / 2)
 	sdLon := math.Sin((b[0] - a[0]) * degToRad / 2)
-	h := sdLat*sdLat + math.Cos(lat1)*math.Cos(lat2)*sdLon*sdLon
+	h := sdLat*sdLat + cosLatA*math.Cos(lat2)*sdLon*sdLon
 	if h > 1 {
 		h = 1
 	}
@@ -51,14 +55,16 @@ func ValidLonLat(p orb.Point) error {
 type proj struct {
 	px, py float64 // centre, degrees
 	kx, ky float64 // metres per degree of longitude / latitude at the centre
+	cosLat float64 // cosine of the centre's latitude, for distanceFrom
 }
 
 func newProj(p orb.Point) proj {
-	kx := MetresPerDegree * math.Cos(p[1]*degToRad)
+	cosLat := math.Cos(p[1] * degToRad)
+	kx := MetresPerDegree * cosLat
 	if kx < 1e-6 { // at a pole: keep the projection invertible
 		kx = 1e-6
 	}
-	return proj{px: p[0], py: p[1], kx: kx, ky: MetresPerDegree}
+	return proj{px: p[0], py: p[1], kx: kx, ky: MetresPerDegree, cosLat: cosLat}
 }
 
 // segDist2 returns the squared projected distance (m²) from the centre to the segment

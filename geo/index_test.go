@@ -536,6 +536,21 @@ func TestDistanceM(t *testing.T) {
 	}
 }
 
+// TestDistanceFromProjection: a search measures haversine distances with the cosine its
+// projection holds; they must be DistanceM's to the last bit, or the deep lists, the ring
+// search and callers of DistanceM could disagree.
+func TestDistanceFromProjection(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	for range 10000 {
+		a := orb.Point{rng.Float64()*360 - 180, rng.Float64()*180 - 90}
+		b := orb.Point{a[0] + rng.NormFloat64(), max(-90, min(90, a[1]+rng.NormFloat64()))}
+		pr := newProj(a)
+		if got, want := distanceFrom(a, pr.cosLat, b), DistanceM(a, b); got != want {
+			t.Fatalf("%v to %v: %v from the projection, DistanceM %v", a, b, got, want)
+		}
+	}
+}
+
 func TestValidLonLat(t *testing.T) {
 	cases := []struct {
 		p  orb.Point

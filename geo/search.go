@@ -219,14 +219,22 @@ func (ix *Index) finish(s *search) {
 	bestArea := int32(math.MaxInt32)
 	var at cand
 	p := orb.Point{s.pr.px, s.pr.py}
+	// Two edges meeting at the nearest point usually give it to the same bit: its distance
+	// is then worked out once.
+	lastX, lastY, lastD := math.NaN(), math.NaN(), 0.0
 	for _, part := range [2][]cand{s.buf[:s.n], s.more} {
 		for _, c := range part {
 			if c.d2 > s.reach2 {
 				continue
 			}
 			d := 0.0
-			if c.d2 > 0 {
-				d = DistanceM(p, s.pr.unproject(c.cx, c.cy))
+			switch {
+			case c.d2 == 0:
+			case c.cx == lastX && c.cy == lastY:
+				d = lastD
+			default:
+				d = distanceFrom(p, s.pr.cosLat, s.pr.unproject(c.cx, c.cy))
+				lastX, lastY, lastD = c.cx, c.cy, d
 			}
 			if d < best || (d == best && c.area < bestArea) {
 				best, bestArea, s.edge, at = d, c.area, int(c.edge), c
@@ -346,7 +354,7 @@ func (s *search) add(c cand) {
 func (s *search) keepArea(a, e int32, d2, cx, cy float64) {
 	d := 0.0
 	if d2 > 0 {
-		d = DistanceM(orb.Point{s.pr.px, s.pr.py}, s.pr.unproject(cx, cy))
+		d = distanceFrom(orb.Point{s.pr.px, s.pr.py}, s.pr.cosLat, s.pr.unproject(cx, cy))
 	}
 	for _, part := range [2][]cand{s.buf[:s.n], s.more} {
 		for k := range part {
