@@ -53,7 +53,7 @@ done
 # The 64-connection ratio, lookup against healthz, in alternating rounds: one round alone
 # swings by several points on a shared machine.
 rounds=""
-for r in 1 2 3; do
+for r in 1 2 3 4 5; do
   for ep in healthz lookup; do
     rounds+="$ep $r $(PATHS="$tmp/$ep.txt" wrk -t2 -c64 -d$DUR -s bench/paths.lua "http://$addr" | tail -1)"$'\n'
   done
@@ -79,7 +79,7 @@ fpid=$!
 until curl -sf "http://$addr/small" >/dev/null; do kill -0 $fpid 2>/dev/null || exit 1; sleep 0.05; done
 floor=""
 echo /small > "$tmp/small.txt"; echo /large > "$tmp/large.txt"
-for r in 1 2 3; do
+for r in 1 2 3 4 5; do
   for c in 1 64; do
     for ep in small large; do
       threads=$(( c < 2 ? 1 : 2 ))
