@@ -143,6 +143,12 @@ def summarise(d):
     return {"meta": meta, "one": one, "throughput": tp, "agreement": ag}
 
 
+def span(xs, fmt="{:.0f}"):
+    """The range of xs as printed, "a–b", or one figure when both ends print the same."""
+    lo, hi = fmt.format(min(xs)), fmt.format(max(xs))
+    return lo if lo == hi else f"{lo}–{hi}"
+
+
 def target_rows(sm):
     met = lambda ok: "met" if ok else "**not met**"
     one, tp, ag = sm["one"], sm["throughput"], sm["agreement"]
@@ -151,8 +157,8 @@ def target_rows(sm):
     theirs = [one[s]["mapit_us"] for s in SETS]
     rows = []
     lim = "" if min(rs) >= 20 else f" (the most measured here: {min(rs):.0f}×)"
-    rows.append(f"| ≥ 20× MapIt per request at 1 connection | {min(rs):.0f}–{max(rs):.0f}×: ours {min(ours):.0f}–{max(ours):.0f} µs, "
-                f"MapIt {min(theirs) / 1000:.1f}–{max(theirs) / 1000:.1f} ms per request (uniform and boundary points, "
+    rows.append(f"| ≥ 20× MapIt per request at 1 connection | {span(rs)}×: ours {span(ours)} µs, "
+                f"MapIt {span([t / 1000 for t in theirs], '{:.1f}')} ms per request (uniform and boundary points, "
                 f"{one['uniform']['requests']} each, median of {sm['meta']['rounds']} alternating rounds){lim} | {met(min(rs) >= 20)} |")
     t64 = tp.get(64) or tp.get("64")
     errs = lambda t: t["non2xx"] + t["socket_errors"]
