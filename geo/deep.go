@@ -69,9 +69,9 @@ func (ix *Index) buildDeep(side int) *deepBlocks {
 				continue
 			}
 			var cn deepCorners
+			lat := max(math.Abs(y0), math.Abs(y1))
 			for k, corner := range [4]orb.Point{{x0, y0}, {x1, y0}, {x0, y1}, {x1, y1}} {
 				r := DistanceM(corner, y)
-				lat := max(math.Abs(y0), math.Abs(y1))
 				sl := slack(lat, r)
 				tau := 1 + 10*sl*sl*r
 				lim := math.Sqrt(r*r+2*tau*r+tau*tau) * (1 + 3*sl) // in the corner's projection
@@ -106,7 +106,7 @@ func (ix *Index) boundaryNear(d *deepBlocks, t *runTree, s *search, p orb.Point,
 		}
 	}
 	ix.nearestInArea(t, s, p, a)
-	return s.at, s.edge >= 0
+	return s.pr.unproject(s.atX, s.atY), s.edge >= 0
 }
 
 // deepCorner is a corner of a block, in its own projection, with the squared distance within

@@ -156,9 +156,9 @@ type search struct {
 	more []cand
 
 	// Result of finish (single mode): the chosen edge (-1 if none) and its distance.
-	edge  int
-	distM float64
-	at    orb.Point // the nearest point of edge
+	edge     int
+	distM    float64
+	atX, atY float64 // the nearest point of edge, as an offset in pr (unprojected only when asked)
 }
 
 // nearest searches the grid ring by ring of cells outward from p's cell for the edges
@@ -241,7 +241,7 @@ func (ix *Index) finish(s *search) {
 			}
 		}
 	}
-	s.distM, s.at = best, s.pr.unproject(at.cx, at.cy)
+	s.distM, s.atX, s.atY = best, at.cx, at.cy
 }
 
 // ringBound returns a lower bound (metres) on the distance from the projection centre to
