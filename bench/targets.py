@@ -1,5 +1,5 @@
 """Prints the targets section of docs/benchmarks.md from one run's results in TMP (geo.txt,
-dir.txt, web.txt, load.txt, floor.txt, rounds.txt, profiled.txt with healthz.top and lookup.top,
+dir.txt, web.txt, floor.txt, rounds.txt, profiled.txt with healthz.top and lookup.top,
 peers.json, mapit/mapit.json), each target with its figure and
 whether it is met, and for a target not met, what limits it.
 
@@ -28,7 +28,7 @@ def load(name):
     return rows
 
 peers = {(p["tool"], p["set"], p["layer"]): p["us"] for p in json.load(open(os.path.join(tmp, "peers.json")))}
-lo, fl = load("load.txt"), load("floor.txt")
+fl = load("floor.txt")
 met = lambda ok: "met" if ok else "**not met**"
 
 uni, bnd = bench("BenchmarkLocate/uniform"), bench("BenchmarkLocate/boundary")
@@ -37,12 +37,12 @@ per_q = [peers[("postgis-point", s, l)] / peers[("http", s, l)] for (t, s, l) in
 pg_q = [v for (t, s, l), v in peers.items() if t == "postgis-point"]
 http = [v for (t, s, l), v in peers.items() if t == "http"]
 rounds = load("rounds.txt")
-shares = sorted(rounds[("lookup", r)]["rps"] / rounds[("healthz", r)]["rps"] for (ep, r) in rounds if ep == "lookup")
-share = shares[len(shares) // 2]
-# The floor ran in alternating rounds ("small-1", "large-1", ...): medians over the rounds.
 def median(xs):
     xs = sorted(xs)
     return xs[len(xs) // 2]
+shares = sorted(rounds[("lookup", r)]["rps"] / rounds[("healthz", r)]["rps"] for (ep, r) in rounds if ep == "lookup")
+share = median(shares)
+# The floor ran in alternating rounds ("small-1", "large-1", ...): medians over the rounds.
 floor_rounds = sorted({ep.split("-")[1] for ep, c in fl})
 floor_share = median([fl[(f"large-{r}", 64)]["rps"] / fl[(f"small-{r}", 64)]["rps"] for r in floor_rounds])
 floor_1 = median([fl[(f"small-{r}", 1)]["mean_us"] for r in floor_rounds])
