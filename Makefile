@@ -98,7 +98,7 @@ deps:
 	check geo; check data geo; check directory geo data; check web directory geo data; \
 	exit $$bad
 
-# Regenerates docs/benchmarks.md, peers included, MapIt too (about 11 minutes; loopback only).
+# Regenerates docs/benchmarks.md, peers included, MapIt too (about 17 minutes; loopback only).
 bench:
 	bash bench/run.sh
 

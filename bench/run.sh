@@ -126,7 +126,7 @@ other peers (PostGIS, SpatiaLite, orb), on the same points with every answer com
 
 ## Targets
 
-$(printf '%s' "$rows" > "$tmp/load.txt"; printf '%s' "$floor" > "$tmp/floor.txt"; printf '%s' "$rounds" > "$tmp/rounds.txt"
+$(printf '%s' "$floor" > "$tmp/floor.txt"; printf '%s' "$rounds" > "$tmp/rounds.txt"
   python3 bench/targets.py "$tmp" "$batch_ms" "$cold" "$((rss_load / 1024))")
 
 ${mapit_md}
